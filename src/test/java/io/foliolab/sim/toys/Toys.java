@@ -700,4 +700,236 @@ public final class Toys {
       m.addCpu(new RwWriter(sem, x, y, locked));
     };
   }
+
+  // -----------------------------------------------------------------------------------------------
+  /** An object reachable through a pointer; {@code freed} is set when it is freed. */
+  public static final class Obj {
+    final Word freed;
+
+    Obj(io.foliolab.sim.Machine m) {
+      freed = new Word(m, "obj.freed", 0);
+    }
+
+    @Override
+    public String toString() {
+      return "obj";
+    }
+  }
+
+  /** rcu_read_lock; p = rcu_dereference(ptr); if (p) BUG_ON(p->freed); rcu_read_unlock. */
+  static final class RcuReader extends Routine<RcuReader.Pc> {
+    enum Pc { rcu_read_lock, load, use, rcu_read_unlock }
+
+    static final StepNames<Pc> NAMES = StepNames.of("rcu_reader", Pc.class);
+    private final Ref<Obj> ptr;
+    private Obj p;
+
+    RcuReader(Ref<Obj> ptr) {
+      super(NAMES);
+      this.ptr = ptr;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case rcu_read_lock:
+          cpu.rcuReadLock();
+          pc = Pc.load;
+          return;
+        case load:
+          p = cpu.read(ptr);
+          pc = p == null ? Pc.rcu_read_unlock : Pc.use;
+          return;
+        case use:
+          cpu.bugOn(cpu.read(p.freed) != 0, "use after free", p);
+          pc = Pc.rcu_read_unlock;
+          return;
+        case rcu_read_unlock:
+          cpu.rcuReadUnlock();
+          cpu.ret();
+          return;
+      }
+    }
+  }
+
+  /** rcu_assign_pointer(ptr, NULL); then call_rcu(free) or kfree at once. */
+  static final class RcuRemover extends Routine<RcuRemover.Pc> {
+    enum Pc { unpublish, free }
+
+    static final StepNames<Pc> NAMES = StepNames.of("rcu_remover", Pc.class);
+    private final Ref<Obj> ptr;
+    private final Obj obj;
+    private final boolean deferred;
+
+    RcuRemover(Ref<Obj> ptr, Obj obj, boolean deferred) {
+      super(NAMES);
+      this.ptr = ptr;
+      this.obj = obj;
+      this.deferred = deferred;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case unpublish:
+          cpu.storeRelease(ptr, null);
+          pc = Pc.free;
+          return;
+        case free:
+          if (deferred) {
+            cpu.callRcu(c -> c.write(obj.freed, 1));
+          } else {
+            cpu.write(obj.freed, 1);
+          }
+          cpu.ret();
+          return;
+      }
+    }
+  }
+
+  /** {@code readers} RCU readers and a remover that frees with call_rcu or directly. */
+  public static Model rcu(int readers, boolean deferred) {
+    return m -> {
+      Obj obj = new Obj(m);
+      Ref<Obj> ptr = new Ref<>(m, "ptr", obj);
+      for (int i = 0; i < readers; i++) {
+        m.addCpu(new RcuReader(ptr));
+      }
+      m.addCpu(new RcuRemover(ptr, obj, deferred));
+    };
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  /** folio_lock; WRITE_ONCE(owner, me); BUG_ON(READ_ONCE(owner) != me); folio_unlock. */
+  static final class BitLocker extends Routine<BitLocker.Pc> {
+    enum Pc { folio_lock, set_owner, check_owner, folio_unlock }
+
+    static final StepNames<Pc> NAMES = StepNames.of("bit_locker", Pc.class);
+    private final Flags flags;
+    private final Word owner;
+    private final long me;
+    private final boolean nonAtomic;
+
+    BitLocker(Flags flags, Word owner, long me, boolean nonAtomic) {
+      super(NAMES);
+      this.flags = flags;
+      this.owner = owner;
+      this.me = me;
+      this.nonAtomic = nonAtomic;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case folio_lock:
+          if (nonAtomic) {
+            cpu.nonAtomicSetBit(flags, 0);
+          } else {
+            cpu.lockBit(flags, 0);
+          }
+          pc = Pc.set_owner;
+          return;
+        case set_owner:
+          cpu.write(owner, me);
+          pc = Pc.check_owner;
+          return;
+        case check_owner:
+          long o = cpu.read(owner);
+          cpu.bugOn(o != me, "two CPUs hold the folio lock: owner " + o + ", expected " + me,
+              null);
+          pc = Pc.folio_unlock;
+          return;
+        case folio_unlock:
+          cpu.unlockBit(flags, 0);
+          cpu.ret();
+          return;
+      }
+    }
+  }
+
+  /**
+   * {@code n} CPUs take the folio lock (bit 0) and check they are alone; with
+   * {@code firstNonAtomic} CPU 0 uses {@code __folio_set_locked} as if the folio were private.
+   */
+  public static Model folioLock(int n, boolean firstNonAtomic) {
+    return m -> {
+      Flags flags = new Flags(m, "folio.flags", 0);
+      Word owner = new Word(m, "owner", -1);
+      for (int i = 0; i < n; i++) {
+        m.addCpu(new BitLocker(flags, owner, i, firstNonAtomic && i == 0));
+      }
+    };
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  /** Loops forever through a local step: a modeling error the machine reports as HANG. */
+  static final class LocalLoop extends Routine<LocalLoop.Pc> {
+    enum Pc { spin }
+
+    static final StepNames<Pc> NAMES = StepNames.of("local_loop", Pc.class);
+
+    LocalLoop() {
+      super(NAMES);
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      pc = Pc.spin;
+    }
+  }
+
+  /** One CPU that never performs a shared access. */
+  public static Model localLoop() {
+    return m -> m.addCpu(new LocalLoop());
+  }
+
+  /** Increments a counter forever (no retry label): ends by the step bound. */
+  static final class Forever extends Routine<Forever.Pc> {
+    enum Pc { inc }
+
+    static final StepNames<Pc> NAMES = StepNames.of("forever", Pc.class);
+    private final Atomic a;
+
+    Forever(Atomic a) {
+      super(NAMES);
+      this.a = a;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      cpu.atomicAdd(a, 1);
+    }
+  }
+
+  /** One CPU incrementing forever. */
+  public static Model forever() {
+    return m -> m.addCpu(new Forever(new Atomic(m, "a", 0)));
+  }
+
+  /** A step that performs two shared actions: a modeling error. */
+  static final class TwoActions extends Routine<TwoActions.Pc> {
+    enum Pc { both }
+
+    static final StepNames<Pc> NAMES = StepNames.of("two_actions", Pc.class);
+    private final Word a;
+    private final Word b;
+
+    TwoActions(Word a, Word b) {
+      super(NAMES);
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      cpu.read(a);
+      cpu.read(b);
+      cpu.ret();
+    }
+  }
+
+  /** One CPU whose step reads two words. */
+  public static Model twoActions() {
+    return m -> m.addCpu(new TwoActions(new Word(m, "a", 0), new Word(m, "b", 0)));
+  }
 }
