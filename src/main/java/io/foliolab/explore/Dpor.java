@@ -35,7 +35,7 @@ final class Dpor {
 
   private final Runner runner;
   private final Machine m;
-  private final Sink sink;
+  private final Records sink;
   private final Forced oracle = new Forced();
   private int nCpu;
 
@@ -43,6 +43,7 @@ final class Dpor {
   private long[] backtrack = new long[64];
   private long[] sleep = new long[64];
   private long[] enabledAt = new long[64];
+  private long[] roundMask = new long[64];
   private int[] cur = new int[64];
   private int[] choiceAt = new int[64];
   private boolean[] isChoice = new boolean[64];
@@ -73,7 +74,7 @@ final class Dpor {
   long redundant;
   boolean finished;
 
-  Dpor(Runner runner, Sink sink) {
+  Dpor(Runner runner, Records sink) {
     this.runner = runner;
     this.m = runner.m;
     this.sink = sink;
@@ -81,22 +82,30 @@ final class Dpor {
 
   /** Explores every execution; returns whether it finished (false if a budget stopped it). */
   boolean run() {
-    return runSubtree(new int[0], new int[0], 0L, null);
+    begin(new int[0], new int[0], 0, null, null, null);
+    return resume(Long.MAX_VALUE) == DONE;
   }
 
+  static final int DONE = 0;
+  static final int PAUSED = 1;
+  static final int STOPPED = 2;
+
+  private int resumeAt;
+  private boolean started;
+
   /**
-   * Explores the executions extending {@code prefixCpus} / {@code prefixChoices} (per step; -1 for
-   * no choice), with {@code sleepMask} asleep at the end of the prefix (their sleeping steps are
-   * computed by running them there). Races whose backtrack point lies inside the prefix go to
-   * {@code races} (or are dropped if null: the prefix is then empty).
+   * Prepares to explore the executions extending {@code prefixCpus} / {@code prefixChoices}
+   * (choices per step; -1 or 0 where the step is not a choice). Steps from {@code newFrom} on are
+   * analyzed for races (they have not been explored before). {@code sleepers} / {@code sleepAccs}
+   * are the CPUs asleep in the state before the last prefix step, with their sleeping steps; they
+   * stay asleep below if independent of that step. Races whose backtrack point lies inside the
+   * prefix go to {@code races} (dropped if null).
    */
-  boolean runSubtree(int[] prefixCpus, int[] prefixChoices, long sleepMask, RaceSink races) {
+  void begin(int[] prefixCpus, int[] prefixChoices, int newFrom, int[] sleepers, Acc[] sleepAccs,
+      RaceSink races) {
     this.floor = prefixCpus.length;
     this.raceSink = races;
     m.setOracle(oracle);
-    int d = floor;
-    // Build the prefix: replay it once to fill clocks, chains and (for the last node) the sleep
-    // set. Nodes inside the prefix are never backtracked to.
     m.start(runner.model);
     nCpu = m.cpus();
     ensureNodes(floor + 2);
@@ -113,33 +122,43 @@ final class Dpor {
         throw new IllegalStateException("prefix step " + j + " (CPU " + cur[j] + ") cannot run");
       }
       isChoice[j] = m.eventChoice(j) >= 0;
-      analyze(j, false);
+      analyze(j, j >= newFrom);
     }
     sleep[floor] = 0;
     backtrack[floor] = 0;
-    if (sleepMask != 0) {
-      // Compute each sleeper's step at the end of the prefix by running it once.
-      for (int q = 0; q < nCpu; q++) {
-        if ((sleepMask & (1L << q)) == 0) {
-          continue;
+    if (sleepers != null && floor > 0) {
+      for (int k = 0; k < sleepers.length; k++) {
+        int q = sleepers[k];
+        if (sleepAccs[k].independentOf(m, floor - 1)) {
+          Acc a = accAt(floor, q);
+          a.copyFrom(sleepAccs[k]);
+          sleep[floor] |= 1L << q;
+          sleepRef[floor][q] = floor;
         }
-        restart(floor);
-        oracle.value = 0;
-        if (!m.step(q)) {
-          continue;
-        }
-        Acc a = accAt(floor, q);
-        a.copy(m, floor);
-        a.all = m.eventHalts(floor);
-        sleep[floor] |= 1L << q;
-        sleepRef[floor][q] = floor;
       }
-      restart(floor);
     }
     finished = false;
+    started = false;
+    resumeAt = floor;
+  }
+
+  /**
+   * Explores until done, a budget stops it, or {@code limit} more executions have been reported
+   * (then it can be resumed). Returns {@link #DONE}, {@link #STOPPED} or {@link #PAUSED}.
+   */
+  int resume(long limit) {
+    long target = executions + limit;
+    int d = resumeAt;
     for (;;) {
-      boolean stopped = !descend(d);
-      // Backtrack: find the deepest node with work left.
+      boolean stopped;
+      if (!started) {
+        started = true;
+        stopped = !descend(d);
+      } else {
+        stopped = false;
+      }
+      // Backtrack: find the deepest node with work left. Children are explored in rounds: the
+      // CPUs added to a node's backtrack set while a round runs form the next round.
       int leaf = m.events();
       int next = -1;
       for (int k = leaf - 1; k >= floor; k--) {
@@ -153,9 +172,13 @@ final class Dpor {
           sleep[k] |= 1L << p;
           sleepRef[k][p] = k;
         }
-        long todo = backtrack[k] & ~sleep[k] & enabledAt[k];
-        if (todo != 0) {
-          cur[k] = Long.numberOfTrailingZeros(todo);
+        long round = roundMask[k] & ~sleep[k] & enabledAt[k];
+        if (round == 0) {
+          round = backtrack[k] & ~sleep[k] & enabledAt[k];
+          roundMask[k] = round;
+        }
+        if (round != 0) {
+          cur[k] = Long.numberOfTrailingZeros(round);
           choiceAt[k] = 0;
           next = k;
           break;
@@ -163,17 +186,74 @@ final class Dpor {
       }
       if (next < 0) {
         finished = true;
-        return true;
+        return DONE;
       }
       if (stopped || sink.exhausted()) {
-        return false;
+        return STOPPED;
       }
       d = next;
       undoChains(d, leaf);
       restart(d);
       execute(d);
+      started = false;
+      resumeAt = d + 1;
       d = d + 1;
+      if (executions >= target) {
+        // Pause with node d fresh: the next resume descends from it.
+        return PAUSED;
+      }
     }
+  }
+
+  /** The state at the end of the prefix given to {@link #begin}, for a parallel node task. */
+  static final class NodeState {
+    Execution record;
+    long enabled;
+    long candidates;
+    long sleep;
+    int[] sleepCpus = new int[0];
+    Acc[] sleepAccs = new Acc[0];
+  }
+
+  /**
+   * After {@link #begin}: examines the state at the end of the prefix. If the execution is over,
+   * reports its races and returns its record; else returns the enabled CPUs, those not asleep
+   * (counting a redundant exploration if there are none), and the sleepers with their steps.
+   */
+  NodeState expand() {
+    NodeState ns = new NodeState();
+    int d = floor;
+    if (m.over()) {
+      pendingRaces(d);
+      executions++;
+      ns.record = runner.record(0);
+      return ns;
+    }
+    long en = 0;
+    for (int i = 0; i < nCpu; i++) {
+      if (m.enabled(i)) {
+        en |= 1L << i;
+      }
+    }
+    ns.enabled = en;
+    ns.sleep = sleep[d];
+    ns.candidates = en & ~sleep[d];
+    if (ns.candidates == 0) {
+      redundant++;
+      sink.redundant();
+      return ns;
+    }
+    int k = Long.bitCount(sleep[d]);
+    ns.sleepCpus = new int[k];
+    ns.sleepAccs = new Acc[k];
+    int i = 0;
+    for (long s = sleep[d]; s != 0; s &= s - 1) {
+      int q = Long.numberOfTrailingZeros(s);
+      ns.sleepCpus[i] = q;
+      ns.sleepAccs[i] = acc[sleepRef[d][q]][q].copy();
+      i++;
+    }
+    return ns;
   }
 
   private void restart(int d) {
@@ -208,11 +288,12 @@ final class Dpor {
       long candidates = en & ~sleep[d];
       if (candidates == 0) {
         redundant++;
-        sink.redundant++;
+        sink.redundant();
         return true;
       }
       int p = Long.numberOfTrailingZeros(candidates);
       backtrack[d] |= 1L << p;
+      roundMask[d] = 1L << p;
       cur[d] = p;
       choiceAt[d] = 0;
       execute(d);
@@ -351,7 +432,10 @@ final class Dpor {
     if (n > 0 && m.eventHalts(n - 1)) {
       // The failing step stopped every other CPU: it races with each one's next step.
       int f = n - 1;
-      long others = enabledAt[f] & ~(1L << m.eventCpu(f));
+      // Inside a subtree's prefix the enabled set is not known here: report every other CPU;
+      // the node that owns the state keeps the enabled ones.
+      long all = nc == 64 ? -1L : (1L << nc) - 1;
+      long others = (f < floor ? all : enabledAt[f]) & ~(1L << m.eventCpu(f));
       while (others != 0) {
         int q = Long.numberOfTrailingZeros(others);
         others &= others - 1;
@@ -514,11 +598,9 @@ final class Dpor {
       return;
     }
     long usable = initials & enabledAt[e1];
-    if (usable == 0) {
-      return;
+    if (usable != 0) {
+      backtrack[e1] |= Long.lowestOneBit(usable);
     }
-    long awake = usable & ~sleep[e1];
-    backtrack[e1] |= Long.lowestOneBit(awake != 0 ? awake : usable);
   }
 
   private void undoChains(int d, int leafEvents) {
@@ -535,6 +617,7 @@ final class Dpor {
       backtrack = Arrays.copyOf(backtrack, size);
       sleep = Arrays.copyOf(sleep, size);
       enabledAt = Arrays.copyOf(enabledAt, size);
+      roundMask = Arrays.copyOf(roundMask, size);
       cur = Arrays.copyOf(cur, size);
       choiceAt = Arrays.copyOf(choiceAt, size);
       isChoice = Arrays.copyOf(isChoice, size);
@@ -581,6 +664,25 @@ final class Dpor {
         kind[i] = m.accessKind(s + i);
         mask[i] = m.accessMask(s + i);
       }
+    }
+
+    void copyFrom(Acc o) {
+      all = o.all;
+      n = o.n;
+      if (loc.length < n) {
+        loc = new int[n];
+        kind = new int[n];
+        mask = new long[n];
+      }
+      System.arraycopy(o.loc, 0, loc, 0, n);
+      System.arraycopy(o.kind, 0, kind, 0, n);
+      System.arraycopy(o.mask, 0, mask, 0, n);
+    }
+
+    Acc copy() {
+      Acc a = new Acc();
+      a.copyFrom(this);
+      return a;
     }
 
     /** Whether this step is independent of event e of the machine's execution. */

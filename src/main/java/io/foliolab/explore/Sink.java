@@ -9,7 +9,7 @@ import java.util.Map;
  * Numbers execution records in output order, forwards them to the listener, keeps the counts and
  * the first failure, and watches the budgets. Not thread-safe: called by one thread at a time.
  */
-final class Sink {
+final class Sink implements Records {
   private final ExecutionListener listener;
   private final Options options;
   private final long startNanos = System.nanoTime();
@@ -25,7 +25,8 @@ final class Sink {
   }
 
   /** Accepts {@code e} (its id is replaced by the next number); false once a budget is spent. */
-  boolean accept(Execution e) {
+  @Override
+  public boolean accept(Execution e) {
     if (!stoppedBy.isEmpty()) {
       return false;
     }
@@ -39,7 +40,8 @@ final class Sink {
   }
 
   /** Whether a budget is spent (checks the clock). */
-  boolean exhausted() {
+  @Override
+  public boolean exhausted() {
     if (!stoppedBy.isEmpty()) {
       return true;
     }
@@ -49,6 +51,11 @@ final class Sink {
       stoppedBy = "seconds";
     }
     return !stoppedBy.isEmpty();
+  }
+
+  @Override
+  public void redundant() {
+    redundant++;
   }
 
   long executions() {

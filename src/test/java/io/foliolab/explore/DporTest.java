@@ -54,5 +54,9 @@ class DporTest {
     assertEquals(schedules.size(), seen.size(), "dpor reported two equivalent executions");
     assertEquals(brute.traces, seen, "dpor missed or invented traces");
     assertEquals(brute.traces.size(), s.executions());
+    List<String> parallel = new ArrayList<>();
+    Explorer.explore(model, new Strategy.Dpor(), Options.defaults().withWorkers(2),
+        e -> parallel.add(e.schedule()));
+    assertEquals(schedules, parallel, "2 workers give the same executions in the same order");
   }
 }
