@@ -1,0 +1,165 @@
+package io.foliolab.explore;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.foliolab.sim.ChoiceOracle;
+import io.foliolab.sim.ChoicePoint;
+import io.foliolab.sim.Machine;
+import io.foliolab.sim.Model;
+import io.foliolab.sim.Outcome;
+import io.foliolab.sim.TraceStep;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs a {@link Model} under a {@link Strategy} and streams one {@link Execution} per explored
+ * execution to a listener.
+ *
+ * <pre>{@code
+ * Summary s = Explorer.explore(model, Strategy.parse("dpor"), Options.defaults(), e -> { });
+ * if (s.firstFailure() != null) {
+ *   Replayed r = Explorer.replay(model, Schedule.parse(s.firstFailure().schedule()));
+ *   r.trace().forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Results are deterministic: the same model, strategy and options give the same records in
+ * the same order, whatever the number of workers.
+ */
+public final class Explorer {
+  private Explorer() {}
+
+  /**
+   * Explores {@code model} with {@code strategy}; every execution goes to {@code listener}, in
+   * order, on the calling thread or one worker at a time.
+   */
+  public static Summary explore(Model model, Strategy strategy, Options options,
+      ExecutionListener listener) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(listener, "listener");
+    Sink sink = new Sink(listener, options);
+    boolean finished;
+    if (strategy instanceof Strategy.Dpor) {
+      if (options.workers() > 1) {
+        finished = new ParallelDpor(model, options, sink).run();
+      } else {
+        finished = new Dpor(new Runner(model, options), sink).run();
+      }
+    } else if (strategy instanceof Strategy.Bounded b) {
+      finished = new BoundedSearch(new Runner(model, options), sink, b.k()).run();
+    } else if (strategy instanceof Strategy.Random r) {
+      finished = sample(model, options, sink, r.n(), 0);
+    } else if (strategy instanceof Strategy.Pct p) {
+      finished = sample(model, options, sink, p.n(), p.d());
+    } else if (strategy instanceof Strategy.Replay r) {
+      Replayed rep = replay(model, r.schedule(), false, options);
+      sink.accept(rep.execution());
+      finished = true;
+    } else {
+      throw new AssertionError(strategy);
+    }
+    return sink.summary(strategy.toString(), finished);
+  }
+
+  private static boolean sample(Model model, Options options, Sink sink, long n, int depth) {
+    Runner runner = new Runner(model, options);
+    int k = depth > 0 ? Sampling.estimateSteps(runner) : 0;
+    if (options.workers() > 1) {
+      return ParallelSampling.run(model, options, sink, n, depth, k);
+    }
+    Sampling s = new Sampling(runner, options, depth, k);
+    for (long i = 0; i < n; i++) {
+      if (!sink.accept(s.run(i))) {
+        return i == n - 1;
+      }
+      if ((i & 255) == 255 && sink.exhausted()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An execution re-run from its schedule, with its trace. */
+  public record Replayed(Execution execution, List<TraceStep> trace) {}
+
+  /** Replays {@code schedule} on {@code model} with tracing on. */
+  public static Replayed replay(Model model, Schedule schedule) {
+    return replay(model, schedule, true, Options.defaults());
+  }
+
+  /**
+   * Replays {@code schedule} exactly: each step must be possible and the execution must end with
+   * the last step.
+   *
+   * @throws IllegalArgumentException if the schedule does not fit the model (naming the step)
+   */
+  public static Replayed replay(Model model, Schedule schedule, boolean trace, Options options) {
+    Runner runner = new Runner(model, options);
+    Machine m = runner.m;
+    int[] next = {0};
+    m.setOracle(new ChoiceOracle() {
+      @Override
+      public int choose(int cpu, ChoicePoint point) {
+        checkArgument(next[0] < schedule.choiceCount(), "schedule %s decides %s choice points,"
+            + " but the execution reaches another (%s on CPU %s)", schedule,
+            schedule.choiceCount(), point.name(), cpu);
+        return schedule.choice(next[0]++);
+      }
+    });
+    m.setTracing(trace);
+    m.start(model);
+    for (int i = 0; i < schedule.length(); i++) {
+      int c = schedule.cpu(i);
+      checkArgument(!m.over(), "schedule %s has %s steps, but the execution ends after %s (%s)",
+          schedule, schedule.length(), i, m.outcome());
+      checkArgument(c < m.cpus(), "schedule %s: step %s names CPU %s, but the model has %s CPUs",
+          schedule, i, c, m.cpus());
+      checkArgument(m.step(c), "schedule %s: step %s names CPU %s, which cannot run then (%s)",
+          schedule, i, c, m.cpu(c));
+    }
+    checkArgument(m.over(), "schedule %s ends after %s steps, but the execution goes on",
+        schedule, schedule.length());
+    checkArgument(next[0] == schedule.choiceCount(), "schedule %s decides %s choice points,"
+        + " but the execution reached only %s", schedule, schedule.choiceCount(), next[0]);
+    List<TraceStep> t = m.trace();
+    m.setTracing(false);
+    return new Replayed(runner.record(0), t);
+  }
+
+  /** The result of {@link #minimize}. */
+  public record Minimized(Execution execution, boolean provenMinimal, long executionsTried) {}
+
+  /**
+   * Looks for an execution with the same outcome, message and failing label as {@code failing}
+   * but fewer preemptions, by preemption-bounded search with bounds 0, 1, 2, ... below its own.
+   * Returns the first one found (the fewest preemptions), or {@code failing} itself.
+   * {@code provenMinimal} is true when every smaller bound was searched completely within the
+   * budget ({@code options.maxExecutions()} per bound).
+   */
+  public static Minimized minimize(Model model, Execution failing, Options options) {
+    checkArgument(failing.failed(), "execution %s did not fail", failing.id());
+    long tried = 0;
+    boolean complete = true;
+    for (int k = 0; k < failing.preemptions(); k++) {
+      Sink sink = new Sink(ExecutionListener.NONE, options);
+      BoundedSearch search = new BoundedSearch(new Runner(model, options), sink, k);
+      search.stopWhen = e -> e.outcome() == failing.outcome()
+          && e.message().equals(failing.message())
+          && e.failingLabel().equals(failing.failingLabel());
+      boolean finished = search.run();
+      tried += sink.executions();
+      if (search.found != null) {
+        return new Minimized(search.found.withId(failing.id()), complete, tried);
+      }
+      complete &= finished;
+    }
+    return new Minimized(failing, complete, tried);
+  }
+
+  /** Whether {@code o} is a failure outcome; convenience for listeners. */
+  static boolean isFailure(Outcome o) {
+    return o.failed();
+  }
+}

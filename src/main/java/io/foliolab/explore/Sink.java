@@ -1,0 +1,79 @@
+package io.foliolab.explore;
+
+import com.google.common.collect.ImmutableMap;
+import io.foliolab.sim.Outcome;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Numbers execution records in output order, forwards them to the listener, keeps the counts and
+ * the first failure, and watches the budgets. Not thread-safe: called by one thread at a time.
+ */
+final class Sink implements Records {
+  private final ExecutionListener listener;
+  private final Options options;
+  private final long startNanos = System.nanoTime();
+  private final long[] counts = new long[Outcome.values().length];
+  private long executions;
+  private Execution firstFailure;
+  private String stoppedBy = "";
+  long redundant;
+
+  Sink(ExecutionListener listener, Options options) {
+    this.listener = listener;
+    this.options = options;
+  }
+
+  /** Accepts {@code e} (its id is replaced by the next number); false once a budget is spent. */
+  @Override
+  public boolean accept(Execution e) {
+    if (!stoppedBy.isEmpty()) {
+      return false;
+    }
+    Execution r = e.withId(executions++);
+    counts[r.outcome().ordinal()]++;
+    if (firstFailure == null && r.failed()) {
+      firstFailure = r;
+    }
+    listener.accept(r);
+    return !exhausted();
+  }
+
+  /** Whether a budget is spent (checks the clock). */
+  @Override
+  public boolean exhausted() {
+    if (!stoppedBy.isEmpty()) {
+      return true;
+    }
+    if (executions >= options.maxExecutions()) {
+      stoppedBy = "executions";
+    } else if (options.maxSeconds() > 0 && seconds() >= options.maxSeconds()) {
+      stoppedBy = "seconds";
+    }
+    return !stoppedBy.isEmpty();
+  }
+
+  @Override
+  public void redundant() {
+    redundant++;
+  }
+
+  long executions() {
+    return executions;
+  }
+
+  double seconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** The summary; {@code finished} says whether the strategy ran out of work (not of budget). */
+  Summary summary(String strategy, boolean finished) {
+    Map<Outcome, Long> m = new EnumMap<>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      m.put(o, counts[o.ordinal()]);
+    }
+    String why = finished ? "" : stoppedBy.isEmpty() ? "executions" : stoppedBy;
+    return new Summary(strategy, executions, finished, why, ImmutableMap.copyOf(m), firstFailure,
+        redundant, seconds());
+  }
+}

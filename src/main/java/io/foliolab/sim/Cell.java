@@ -1,0 +1,58 @@
+package io.foliolab.sim;
+
+import java.util.Objects;
+
+/**
+ * One shared memory location of the simulated machine: a word, an atomic, a flag word, a pointer,
+ * a lock, or a word of an XArray. Every cell has a location number, unique within one execution
+ * and assigned in creation order, so that the same cell has the same number in every execution of
+ * a deterministic model; the explorer uses these numbers to decide which steps conflict.
+ *
+ * <p>Step programs never touch a cell's value directly: they go through the {@link Cpu}, which
+ * reports the access. Values live in {@link #value} (integers, bit sets, lock words) or
+ * {@link #ref} (pointers), whichever the subclass uses.
+ */
+public abstract class Cell {
+  final int loc;
+  final String name;
+  long value;
+  Object ref;
+
+  /** Registers a new cell with {@code machine}; its initial value is {@code value} / {@code ref}. */
+  Cell(Machine machine, String name, long value, Object ref) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.value = value;
+    this.ref = ref;
+    this.loc = machine.register(this);
+  }
+
+  /** The location number: dense, starting at 0 in each execution, in creation order. */
+  public final int location() {
+    return loc;
+  }
+
+  /** The name given at creation, used in traces ({@code "folio@0x7650._refcount"}). */
+  public final String name() {
+    return name;
+  }
+
+  /** Whether the cell currently holds {@code v} / {@code r}; used by retry-loop detection. */
+  boolean holds(long v, Object r) {
+    return value == v && ref == r;
+  }
+
+  /** The current value as shown in traces. */
+  String show() {
+    return ref != null ? String.valueOf(ref) : Long.toString(value);
+  }
+
+  /** Shows the value {@code v} / {@code r} of this cell as a trace would. */
+  String show(long v, Object r) {
+    return r != null ? String.valueOf(r) : Long.toString(v);
+  }
+
+  @Override
+  public String toString() {
+    return name + "=" + show();
+  }
+}

@@ -1,0 +1,856 @@
+package io.foliolab.sim;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The simulated machine: shared cells, CPUs running step programs, and the record of one
+ * execution. An explorer drives it: {@link #start} builds the initial state from a {@link Model};
+ * {@link #enabled} says whether a CPU can take a step; {@link #step} runs one step (one shared
+ * action) of a CPU; {@link #over} says whether the execution has ended, and {@link #outcome} how.
+ *
+ * <p>Every step is recorded as an <em>event</em>: the CPU, its label, the choice it made (if any)
+ * and its accesses (location, read/write, bit mask), which the explorer uses to compute
+ * dependencies. Nothing is allocated per step unless tracing is on.
+ *
+ * <p>Retry loops: a CPU that goes back to a retry label ({@link Routine#retry}) takes a
+ * <em>retry step</em> that is enabled only once some location it read in the last iteration holds
+ * a different value; until then re-running the iteration would repeat it exactly. When no CPU can
+ * move and one of them waits this way, the outcome is {@link Outcome#HANG}; when all unfinished
+ * CPUs wait for locks, {@link Outcome#DEADLOCK}.
+ *
+ * <p>A machine is reused for many executions; it is not thread-safe (use one per worker).
+ */
+public final class Machine {
+  /** Access kinds (bit set): a read, a write, or both (read-modify-write). */
+  public static final int READ = 1;
+  /** See {@link #READ}. */
+  public static final int WRITE = 2;
+  /** See {@link #READ}. */
+  public static final int RMW = READ | WRITE;
+  /** Ordering annotation: acquire. */
+  public static final int ACQUIRE = 4;
+  /** Ordering annotation: release. */
+  public static final int RELEASE = 8;
+  /** A lock acquisition that waits while the lock is held ({@code spin_lock}, {@code folio_lock}). */
+  public static final int BLOCKING = 16;
+  /** A lock release ({@code spin_unlock}, {@code folio_unlock}, {@code up_read}). */
+  public static final int UNLOCK = 32;
+  /** A shared (reader) operation on an rwsem: readers commute with each other. */
+  public static final int SHARED = 64;
+
+  /**
+   * Whether two accesses to the same location conflict (the steps do not commute): their masks
+   * overlap and one writes, except (a) two reader operations on an rwsem, which commute, and
+   * (b) a waiting acquisition and a release of the same lock, which are never enabled together
+   * (the release needs the lock held, the acquisition needs it free), so that the order of
+   * critical sections is decided by the acquisitions alone.
+   */
+  public static boolean conflict(int kind1, long mask1, int kind2, long mask2) {
+    if ((mask1 & mask2) == 0 || ((kind1 | kind2) & WRITE) == 0) {
+      return false;
+    }
+    if ((kind1 & kind2 & SHARED) != 0) {
+      return false;
+    }
+    return !((kind1 & BLOCKING) != 0 && (kind2 & UNLOCK) != 0
+        || (kind2 & BLOCKING) != 0 && (kind1 & UNLOCK) != 0);
+  }
+
+  private static final int DEFAULT_STEP_BOUND = 100_000;
+  private static final int LOCAL_STEP_BOUND = 100_000;
+
+  // Cells of the current execution, indexed by location.
+  private Cell[] cells = new Cell[64];
+  private int nCells;
+
+  // CPUs.
+  private Cpu[] cpus = new Cpu[0];
+  private int nCpus;
+
+  // The event log.
+  private int nEvents;
+  private int[] evCpu = new int[256];
+  private int[] evChoice = new int[256];
+  private String[] evLabel = new String[256];
+  private int[] evAccStart = new int[257];
+  private int nAcc;
+  private int[] accLoc = new int[256];
+  private byte[] accKind = new byte[256];
+  private long[] accMask = new long[256];
+
+  // Outcome.
+  private Outcome outcome;
+  private int failCpu = -1;
+  private String failLabel = "";
+  private String failMessage = "";
+  private Subject failSubject;
+  private int haltEvent = -1;
+
+  // Scheduling statistics.
+  private int lastCpu = -1;
+  private int preemptions;
+  private int contextSwitches;
+
+  ChoiceOracle oracle = ChoiceOracle.ORDINARY;
+  boolean tracing;
+  private final List<TraceStep> trace = new ArrayList<>();
+  String currentLabel = "";
+  private int stepBound = DEFAULT_STEP_BOUND;
+
+  private final List<Invariant> invariants = new ArrayList<>();
+  private final List<Invariant> publicationChecks = new ArrayList<>();
+  private final List<Invariant> exitChecks = new ArrayList<>();
+
+  // RCU callbacks waiting for a grace period.
+  private final List<RcuCallback> rcuCallbacks = new ArrayList<>();
+  private long[] rcuWaiting = new long[8];
+
+  // ---------------------------------------------------------------------------------------------
+  // Set-up.
+
+  /**
+   * Starts a new execution: forgets the previous one and lets {@code model} build the initial
+   * state. Tracing, the oracle and the step bound are kept.
+   */
+  public void start(Model model) {
+    for (int i = 0; i < nCells; i++) {
+      cells[i] = null;
+    }
+    nCells = 0;
+    nCpus = 0;
+    nEvents = 0;
+    nAcc = 0;
+    evAccStart[0] = 0;
+    outcome = null;
+    failCpu = -1;
+    failLabel = "";
+    failMessage = "";
+    failSubject = null;
+    haltEvent = -1;
+    lastCpu = -1;
+    preemptions = 0;
+    contextSwitches = 0;
+    trace.clear();
+    invariants.clear();
+    publicationChecks.clear();
+    exitChecks.clear();
+    rcuCallbacks.clear();
+    currentLabel = "";
+    model.setUp(this);
+    checkState(nCpus > 0, "model %s added no CPU", model);
+  }
+
+  int register(Cell c) {
+    if (nCells == cells.length) {
+      cells = Arrays.copyOf(cells, nCells * 2);
+    }
+    cells[nCells] = c;
+    return nCells++;
+  }
+
+  /**
+   * Adds a CPU that runs {@code root} (from its entry point) and returns it. CPUs are numbered
+   * from 0 in the order added; at most 64.
+   */
+  public Cpu addCpu(Routine<?> root) {
+    checkArgument(nCpus < 64, "at most 64 CPUs; adding CPU %s", nCpus);
+    if (nCpus == cpus.length) {
+      cpus = Arrays.copyOf(cpus, nCpus + 1);
+      cpus[nCpus] = new Cpu(this, nCpus);
+    }
+    Cpu c = cpus[nCpus++];
+    c.rcuCell = new Word(this, "rcu_read_lock_nesting[cpu" + c.id + "]", 0);
+    c.reset(root);
+    return c;
+  }
+
+  /**
+   * Checking mode: {@code check} runs after every step; a failure ends the execution with
+   * {@link Outcome#CORRUPTION} on the CPU and label of that step. Under {@code dpor} use it only
+   * for properties of locations written in a single total order (e.g. under one lock): a check
+   * over locations written concurrently may miss states that only some linearizations visit.
+   */
+  public void addInvariant(Invariant check) {
+    invariants.add(check);
+  }
+
+  /**
+   * Checking mode for write-side publications: {@code check} runs after the last store of each
+   * published write-side operation has become visible (e.g. {@code XArray.validate()}).
+   */
+  public void addPublicationCheck(Invariant check) {
+    publicationChecks.add(check);
+  }
+
+  /** {@code check} runs when every CPU has finished; a failure gives CORRUPTION on no CPU. */
+  public void addExitCheck(Invariant check) {
+    exitChecks.add(check);
+  }
+
+  /** Decides choice points from now on; default {@link ChoiceOracle#ORDINARY}. */
+  public void setOracle(ChoiceOracle oracle) {
+    this.oracle = oracle == null ? ChoiceOracle.ORDINARY : oracle;
+  }
+
+  /** Records a {@link TraceStep} per access from now on (off by default: it allocates). */
+  public void setTracing(boolean on) {
+    tracing = on;
+  }
+
+  /** An execution taking more than {@code bound} steps ends with HANG (default 100,000). */
+  public void setStepBound(int bound) {
+    checkArgument(bound > 0, "step bound %s must be positive", bound);
+    stepBound = bound;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Running.
+
+  /** Number of CPUs. */
+  public int cpus() {
+    return nCpus;
+  }
+
+  /** CPU {@code i}. */
+  public Cpu cpu(int i) {
+    checkArgument(i >= 0 && i < nCpus, "CPU %s out of range [0, %s)", i, nCpus);
+    return cpus[i];
+  }
+
+  /**
+   * Whether CPU {@code i} can take a step now: it has not finished and is not waiting for a lock
+   * or in a retry loop with nothing changed. May run the CPU's local (access-free) steps.
+   */
+  public boolean enabled(int i) {
+    if (outcome != null) {
+      return false;
+    }
+    Cpu c = cpus[i];
+    if (c.pending != Cpu.P_NONE) {
+      return pendingEnabled(c);
+    }
+    switch (c.status) {
+      case Cpu.ENABLED:
+        return true;
+      case Cpu.FINISHED:
+        return false;
+      case Cpu.GUARDED:
+        return guardHolds(c);
+      default:
+        attempt(c, true);
+        if (c.pending != Cpu.P_NONE) {
+          return pendingEnabled(c);
+        }
+        return c.status == Cpu.ENABLED || (c.status == Cpu.GUARDED && guardHolds(c));
+    }
+  }
+
+  /** Whether CPU {@code i} has finished its program. */
+  public boolean finished(int i) {
+    Cpu c = cpus[i];
+    if (c.status == Cpu.READY && c.pending == Cpu.P_NONE && outcome == null) {
+      attempt(c, true);
+    }
+    return c.status == Cpu.FINISHED && c.pending == Cpu.P_NONE;
+  }
+
+  /**
+   * Runs one step of CPU {@code i}: its local steps and then one shared action. Returns true if
+   * an event was recorded, false if the CPU turned out to be blocked or finished (nothing
+   * changed).
+   */
+  public boolean step(int i) {
+    checkState(outcome == null, "execution is over (%s)", outcome);
+    Cpu c = cpus[i];
+    boolean preempting = false;
+    if (lastCpu >= 0 && lastCpu != i) {
+      preempting = enabled(lastCpu);
+    }
+    int before = nEvents;
+    if (c.pending != Cpu.P_NONE) {
+      if (!pendingEnabled(c)) {
+        return false;
+      }
+      runPending(c);
+    } else {
+      attempt(c, false);
+    }
+    if (nEvents == before) {
+      return false;
+    }
+    if (lastCpu != i) {
+      if (lastCpu >= 0) {
+        contextSwitches++;
+        if (preempting) {
+          preemptions++;
+        }
+      }
+      lastCpu = i;
+    }
+    afterEvent(c);
+    if (outcome != null) {
+      haltEvent = nEvents - 1;
+    }
+    return true;
+  }
+
+  private void attempt(Cpu c, boolean probe) {
+    if (c.depth == 0) {
+      c.status = Cpu.FINISHED;
+      return;
+    }
+    if (c.status == Cpu.GUARDED && !probe && !guardHolds(c)) {
+      return;
+    }
+    c.probing = probe;
+    c.acted = false;
+    c.choice = -1;
+    int local = 0;
+    String label = "";
+    evAccStart[nEvents] = nAcc;
+    try {
+      for (;;) {
+        Routine<?> r = c.stack[c.depth - 1];
+        label = r.label();
+        currentLabel = label;
+        r.step(c);
+        if (c.acted) {
+          break;
+        }
+        if (c.pending != Cpu.P_NONE) {
+          c.probing = false;
+          if (!probe && pendingEnabled(c)) {
+            runPending(c);
+          } else {
+            c.status = Cpu.READY;
+          }
+          return;
+        }
+        if (c.depth == 0) {
+          c.status = Cpu.FINISHED;
+          c.probing = false;
+          return;
+        }
+        if (++local > LOCAL_STEP_BOUND) {
+          c.probing = false;
+          if (probe) {
+            c.status = Cpu.ENABLED;
+            return;
+          }
+          fail(c, label, Outcome.HANG, "CPU " + c.id + " ran " + LOCAL_STEP_BOUND
+              + " steps without a shared access at " + label, null);
+          endEvent(c, label);
+          return;
+        }
+      }
+    } catch (Signal s) {
+      c.probing = false;
+      return;
+    } catch (Failure f) {
+      c.probing = false;
+      fail(c, label, f.kind, f.getMessage(), f.subject);
+      if (tracing) {
+        trace(c.id, f.kind.name(), null, "", f.getMessage());
+      }
+      endEvent(c, label);
+      return;
+    }
+    c.probing = false;
+    c.status = c.depth == 0 ? Cpu.FINISHED : Cpu.READY;
+    c.guard = Cpu.G_NONE;
+    endEvent(c, label);
+  }
+
+  private boolean pendingEnabled(Cpu c) {
+    switch (c.pending) {
+      case Cpu.P_RETRY:
+        for (int k = 0; k < c.waitSize; k++) {
+          if (!cells[c.waitLoc[k]].holds(c.waitVal[k], c.waitRef[k])) {
+            return true;
+          }
+        }
+        return false;
+      case Cpu.P_GP:
+        for (int k = 0; k < nCpus; k++) {
+          if ((c.gpMask & (1L << k)) != 0 && (cpus[k].rcuCell.value >>> 16) <= c.gpSnapshot[k]) {
+            return false;
+          }
+        }
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  private void runPending(Cpu c) {
+    evAccStart[nEvents] = nAcc;
+    String label = c.depth == 0 ? "(exit)" : c.stack[c.depth - 1].label();
+    currentLabel = label;
+    c.choice = -1;
+    switch (c.pending) {
+      case Cpu.P_RETRY:
+        for (int k = 0; k < c.waitSize; k++) {
+          recordAccess(c.waitLoc[k], READ, -1L);
+        }
+        label = c.retryLabel;
+        c.pending = Cpu.P_NONE;
+        if (tracing) {
+          trace(c.id, "retry", null, "", describeWait(c));
+        }
+        break;
+      case Cpu.P_GP:
+        for (int k = 0; k < nCpus; k++) {
+          if ((c.gpMask & (1L << k)) != 0) {
+            recordAccess(cpus[k].rcuCell.loc, READ, -1L);
+          }
+        }
+        c.pending = Cpu.P_NONE;
+        if (tracing) {
+          trace(c.id, "grace period ends", null, "", "");
+        }
+        break;
+      case Cpu.P_STORE:
+        Publication p = c.stores.removeFirst();
+        Cell cell = p.cell();
+        String before = tracing ? cell.show() : null;
+        recordAccess(cell.loc, WRITE, -1L);
+        p.apply();
+        if (tracing) {
+          trace(c.id, p.toString(), cell, before, p.shown());
+        }
+        if (c.stores.isEmpty()) {
+          c.pending = Cpu.P_NONE;
+          if (p instanceof Cpu.CellStore) {
+            break;
+          }
+          for (Invariant check : publicationChecks) {
+            String msg = check.check();
+            if (msg != null) {
+              fail(c, label, Outcome.CORRUPTION, msg, null);
+              break;
+            }
+          }
+        }
+        break;
+      default:
+        throw new AssertionError(c.pending);
+    }
+    c.status = c.depth == 0 ? Cpu.FINISHED : Cpu.READY;
+    endEvent(c, label);
+  }
+
+  void recordAccess(int loc, int kind, long mask) {
+    if (nAcc == accLoc.length) {
+      int n = nAcc * 2;
+      accLoc = Arrays.copyOf(accLoc, n);
+      accKind = Arrays.copyOf(accKind, n);
+      accMask = Arrays.copyOf(accMask, n);
+    }
+    accLoc[nAcc] = loc;
+    accKind[nAcc] = (byte) kind;
+    accMask[nAcc] = mask;
+    nAcc++;
+  }
+
+  private void endEvent(Cpu c, String label) {
+    int e = nEvents;
+    if (e + 1 >= evCpu.length) {
+      int n = evCpu.length * 2;
+      evCpu = Arrays.copyOf(evCpu, n);
+      evChoice = Arrays.copyOf(evChoice, n);
+      evLabel = Arrays.copyOf(evLabel, n);
+      evAccStart = Arrays.copyOf(evAccStart, n + 1);
+    }
+    evCpu[e] = c.id;
+    evChoice[e] = c.choice;
+    evLabel[e] = label;
+    nEvents = e + 1;
+    evAccStart[e + 1] = nAcc;
+    c.events++;
+  }
+
+  private void afterEvent(Cpu c) {
+    if (outcome != null) {
+      return;
+    }
+    for (int k = 0; k < invariants.size(); k++) {
+      String msg = invariants.get(k).check();
+      if (msg != null) {
+        fail(c, evLabel[nEvents - 1], Outcome.CORRUPTION, msg, null);
+        return;
+      }
+    }
+    if (nEvents >= stepBound) {
+      fail(c, evLabel[nEvents - 1], Outcome.HANG,
+          "step bound " + stepBound + " reached (CPU " + c.id + " at " + evLabel[nEvents - 1]
+              + ")", null);
+    }
+  }
+
+  private void fail(Cpu c, String label, Outcome kind, String message, Subject subject) {
+    outcome = kind;
+    failCpu = c == null ? -1 : c.id;
+    failLabel = label;
+    failMessage = message;
+    failSubject = subject;
+  }
+
+  private boolean guardHolds(Cpu c) {
+    Cell g = c.guardCell;
+    switch (c.guard) {
+      case Cpu.G_LOCK:
+        return g.value == 0;
+      case Cpu.G_BIT:
+        return (g.value & c.guardMask) == 0;
+      case Cpu.G_READ:
+        return g.value >= 0;
+      case Cpu.G_WRITE:
+        return g.value == 0;
+      default:
+        return true;
+    }
+  }
+
+  /**
+   * Whether the execution has ended: a step failed, or no CPU can move. In the latter case the
+   * outcome is decided here: OK if every CPU finished (and the exit checks pass), HANG if some
+   * CPU waits in a retry loop, DEADLOCK otherwise.
+   */
+  public boolean over() {
+    if (outcome != null) {
+      return true;
+    }
+    for (int i = 0; i < nCpus; i++) {
+      if (enabled(i)) {
+        return false;
+      }
+    }
+    int spinning = -1;
+    boolean allDone = true;
+    for (int i = 0; i < nCpus; i++) {
+      Cpu c = cpus[i];
+      if (c.pending == Cpu.P_RETRY && spinning < 0) {
+        spinning = i;
+      }
+      if (c.status != Cpu.FINISHED || c.pending != Cpu.P_NONE) {
+        allDone = false;
+      }
+    }
+    if (allDone) {
+      outcome = Outcome.OK;
+      for (Invariant check : exitChecks) {
+        String msg = check.check();
+        if (msg != null) {
+          fail(null, "(exit)", Outcome.CORRUPTION, msg, null);
+          break;
+        }
+      }
+      return true;
+    }
+    if (spinning >= 0) {
+      Cpu c = cpus[spinning];
+      fail(c, c.retryLabel, Outcome.HANG, "CPU " + c.id + " loops at " + c.retryLabel
+          + " and nothing it reads can change: " + describeWait(c) + waitingOthers(spinning),
+          null);
+    } else {
+      int first = -1;
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < nCpus; i++) {
+        Cpu c = cpus[i];
+        if (c.status == Cpu.GUARDED || c.pending == Cpu.P_GP) {
+          if (first < 0) {
+            first = i;
+          }
+          if (sb.length() > 0) {
+            sb.append("; ");
+          }
+          sb.append(describeBlocked(c));
+        }
+      }
+      Cpu c = cpus[first];
+      fail(c, c.frame() == null ? "" : c.frame().label(), Outcome.DEADLOCK, sb.toString(), null);
+    }
+    return true;
+  }
+
+  private String waitingOthers(int except) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < nCpus; i++) {
+      Cpu c = cpus[i];
+      if (i == except || c.status == Cpu.FINISHED && c.pending == Cpu.P_NONE) {
+        continue;
+      }
+      sb.append("; ").append(c.pending == Cpu.P_RETRY
+          ? "CPU " + i + " loops at " + c.retryLabel : describeBlocked(c));
+    }
+    return sb.toString();
+  }
+
+  private String describeBlocked(Cpu c) {
+    String at = c.frame() == null ? "" : " at " + c.frame().label();
+    if (c.pending == Cpu.P_GP) {
+      return "CPU " + c.id + " waits for a grace period" + at;
+    }
+    Cell g = c.guardCell;
+    String what;
+    switch (c.guard) {
+      case Cpu.G_BIT:
+        int bit = Long.numberOfTrailingZeros(c.guardMask);
+        int h = ((Flags) g).holder[bit] - 1;
+        what = "bit " + bit + " of " + g.name + (h >= 0 ? " (held by CPU " + h + ")" : "");
+        break;
+      case Cpu.G_LOCK:
+        what = g.name + " (" + g.show() + ")";
+        break;
+      default:
+        what = g.name + " (" + g.show() + ")";
+    }
+    return "CPU " + c.id + " waits for " + what + at;
+  }
+
+  private String describeWait(Cpu c) {
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < c.waitSize; k++) {
+      if (k > 0) {
+        sb.append(", ");
+      }
+      Cell cell = cells[c.waitLoc[k]];
+      sb.append(cell.name).append(" = ").append(cell.show(c.waitVal[k], c.waitRef[k]));
+    }
+    return sb.length() == 0 ? "(it read nothing)" : sb.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Memory.
+
+  void store(Cpu c, Cell cell, long v, Object r, boolean release) {
+    cell.value = v;
+    cell.ref = r;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // RCU.
+
+  long readRcuStates(Cpu c, String what) {
+    if (c.probing) {
+      c.status = Cpu.ENABLED;
+      throw Signal.PROBED;
+    }
+    if (c.acted) {
+      throw new IllegalStateException("step " + currentLabel + " on CPU " + c.id + " calls "
+          + what + " after a shared action; one action per step");
+    }
+    c.acted = true;
+    long mask = 0;
+    for (int i = 0; i < nCpus; i++) {
+      Cell rc = cpus[i].rcuCell;
+      recordAccess(rc.loc, READ, -1L);
+      if ((rc.value & 0xffff) != 0) {
+        mask |= 1L << i;
+      }
+    }
+    if (tracing) {
+      trace(c.id, what, null, "", "readers " + Long.toBinaryString(mask));
+    }
+    return mask;
+  }
+
+  void queueRcu(Cpu c, RcuCallback cb, long waiting) {
+    if (waiting == 0) {
+      runCallback(c, cb);
+      return;
+    }
+    int n = rcuCallbacks.size();
+    if (n == rcuWaiting.length) {
+      rcuWaiting = Arrays.copyOf(rcuWaiting, n * 2);
+    }
+    rcuWaiting[n] = waiting;
+    rcuCallbacks.add(cb);
+  }
+
+  void quiescent(Cpu c) {
+    long bit = 1L << c.id;
+    int w = 0;
+    int n = rcuCallbacks.size();
+    List<RcuCallback> ready = null;
+    for (int k = 0; k < n; k++) {
+      long mask = rcuWaiting[k] & ~bit;
+      RcuCallback cb = rcuCallbacks.get(k);
+      if (mask == 0) {
+        if (ready == null) {
+          ready = new ArrayList<>();
+        }
+        ready.add(cb);
+      } else {
+        rcuWaiting[w] = mask;
+        rcuCallbacks.set(w, cb);
+        w++;
+      }
+    }
+    while (rcuCallbacks.size() > w) {
+      rcuCallbacks.remove(rcuCallbacks.size() - 1);
+    }
+    if (ready != null) {
+      for (RcuCallback cb : ready) {
+        runCallback(c, cb);
+      }
+    }
+  }
+
+  private void runCallback(Cpu c, RcuCallback cb) {
+    boolean was = c.internal;
+    c.internal = true;
+    try {
+      cb.invoke(c);
+    } finally {
+      c.internal = was;
+    }
+  }
+
+  /** Number of RCU callbacks still waiting for a grace period. */
+  public int pendingRcuCallbacks() {
+    return rcuCallbacks.size();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tracing.
+
+  void trace(int cpu, String action, Cell cell, String before, String after) {
+    trace.add(new TraceStep(nEvents, cpu, currentLabel, action, cell == null ? "" : cell.name,
+        before, after));
+  }
+
+  /** The trace of the current execution (empty unless tracing is on). */
+  public List<TraceStep> trace() {
+    return List.copyOf(trace);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The record of the current execution.
+
+  /** Number of events (steps) so far. */
+  public int events() {
+    return nEvents;
+  }
+
+  /** The CPU of event {@code e}. */
+  public int eventCpu(int e) {
+    return evCpu[e];
+  }
+
+  /** The choice made at event {@code e} (0 or 1), or -1 if it was not a choice. */
+  public int eventChoice(int e) {
+    return evChoice[e];
+  }
+
+  /** The label of event {@code e}. */
+  public String eventLabel(int e) {
+    return evLabel[e];
+  }
+
+  /** Index of event {@code e}'s first access (accesses of e are [start(e), start(e+1))). */
+  public int accessStart(int e) {
+    return evAccStart[e];
+  }
+
+  /** Location of access {@code a}. */
+  public int accessLocation(int a) {
+    return accLoc[a];
+  }
+
+  /** Kind of access {@code a}: {@link #READ}, {@link #WRITE} or {@link #RMW}, plus ordering bits. */
+  public int accessKind(int a) {
+    return accKind[a];
+  }
+
+  /** Bit mask of access {@code a} (-1 for the whole location). */
+  public long accessMask(int a) {
+    return accMask[a];
+  }
+
+  /** Number of locations (cells) in this execution. */
+  public int locations() {
+    return nCells;
+  }
+
+  /** The name of location {@code loc}. */
+  public String locationName(int loc) {
+    return cells[loc].name;
+  }
+
+  /**
+   * Whether event {@code e} ended the execution with a failure (a BUG, OOPS, a failed check or the
+   * step bound). Such a step stops every other CPU, so it conflicts with every step.
+   */
+  public boolean eventHalts(int e) {
+    return e == haltEvent;
+  }
+
+  /**
+   * The access that CPU {@code i} waits to perform, if it is blocked on a lock: its location,
+   * else -1. See {@link #pendingKind} and {@link #pendingMask}.
+   */
+  public int pendingLocation(int i) {
+    Cpu c = cpus[i];
+    if (c.pending != Cpu.P_NONE || c.status != Cpu.GUARDED || c.guardCell == null) {
+      return -1;
+    }
+    return c.guardCell.loc;
+  }
+
+  /** The kind of the access CPU {@code i} waits to perform (see {@link #pendingLocation}). */
+  public int pendingKind(int i) {
+    Cpu c = cpus[i];
+    return RMW | ACQUIRE | BLOCKING | (c.guard == Cpu.G_READ ? SHARED : 0);
+  }
+
+  /** The bit mask of the access CPU {@code i} waits to perform. */
+  public long pendingMask(int i) {
+    return cpus[i].guardMask;
+  }
+
+  /** The outcome, or null while the execution goes on (see {@link #over}). */
+  public Outcome outcome() {
+    return outcome;
+  }
+
+  /** The CPU that failed, or -1. */
+  public int failingCpu() {
+    return failCpu;
+  }
+
+  /** The label of the failing step, or "". */
+  public String failingLabel() {
+    return failLabel;
+  }
+
+  /** The failure message, or "". */
+  public String failureMessage() {
+    return failMessage;
+  }
+
+  /** The object the failure is about, or null. */
+  public Subject failureSubject() {
+    return failSubject;
+  }
+
+  /** Context switches from a CPU that could still have run. */
+  public int preemptions() {
+    return preemptions;
+  }
+
+  /** Changes of the running CPU. */
+  public int contextSwitches() {
+    return contextSwitches;
+  }
+
+  /** The CPU that took the last step, or -1. */
+  public int lastCpu() {
+    return lastCpu;
+  }
+}
