@@ -78,6 +78,12 @@ public final class Machine {
   private int[] evChoice = new int[256];
   private String[] evLabel = new String[256];
   private int[] evAccStart = new int[257];
+  private byte[] evType = new byte[256];
+  private static final byte EV_PLAIN = 0;
+  private static final byte EV_RETRY = 1;
+  private static final byte EV_GP = 2;
+  private long[] accExpect = new long[256];
+  private Object[] accExpectRef = new Object[256];
   private int nAcc;
   private int[] accLoc = new int[256];
   private byte[] accKind = new byte[256];
@@ -443,14 +449,18 @@ public final class Machine {
 
   private void runPending(Cpu c) {
     evAccStart[nEvents] = nAcc;
+    byte type = EV_PLAIN;
     String label = c.depth == 0 ? "(exit)" : c.stack[c.depth - 1].label();
     currentLabel = label;
     c.choice = -1;
     switch (c.pending) {
       case Cpu.P_RETRY:
         for (int k = 0; k < c.waitSize; k++) {
+          accExpect[nAcc] = c.waitVal[k];
+          accExpectRef[nAcc] = c.waitRef[k];
           recordAccess(c.waitLoc[k], READ, -1L);
         }
+        type = EV_RETRY;
         label = c.retryLabel;
         c.pending = Cpu.P_NONE;
         if (tracing) {
@@ -460,9 +470,11 @@ public final class Machine {
       case Cpu.P_GP:
         for (int k = 0; k < nCpus; k++) {
           if ((c.gpMask & (1L << k)) != 0) {
+            accExpect[nAcc] = c.gpSnapshot[k];
             recordAccess(cpus[k].rcuCell.loc, READ, -1L);
           }
         }
+        type = EV_GP;
         c.pending = Cpu.P_NONE;
         if (tracing) {
           trace(c.id, "grace period ends", null, "", "");
@@ -497,6 +509,7 @@ public final class Machine {
     }
     c.status = c.depth == 0 ? Cpu.FINISHED : Cpu.READY;
     endEvent(c, label);
+    evType[nEvents - 1] = type;
   }
 
   void recordAccess(int loc, int kind, long mask) {
@@ -505,6 +518,8 @@ public final class Machine {
       accLoc = Arrays.copyOf(accLoc, n);
       accKind = Arrays.copyOf(accKind, n);
       accMask = Arrays.copyOf(accMask, n);
+      accExpect = Arrays.copyOf(accExpect, n);
+      accExpectRef = Arrays.copyOf(accExpectRef, n);
     }
     accLoc[nAcc] = loc;
     accKind[nAcc] = (byte) kind;
@@ -520,9 +535,11 @@ public final class Machine {
       evChoice = Arrays.copyOf(evChoice, n);
       evLabel = Arrays.copyOf(evLabel, n);
       evAccStart = Arrays.copyOf(evAccStart, n + 1);
+      evType = Arrays.copyOf(evType, n);
     }
     evCpu[e] = c.id;
     evChoice[e] = c.choice;
+    evType[e] = EV_PLAIN;
     evLabel[e] = label;
     nEvents = e + 1;
     evAccStart[e + 1] = nAcc;
@@ -757,6 +774,90 @@ public final class Machine {
       }
     }
     return false;
+  }
+
+  /** The value location {@code loc} held just before event k (from the store history). */
+  private boolean heldAt(int loc, int k, long v, Object r) {
+    int h = firstWriteSince(loc, k);
+    return h < 0 ? cells[loc].holds(v, r) : histVal[h] == v && histRef[h] == r;
+  }
+
+  private long valueAt(int loc, int k) {
+    int h = firstWriteSince(loc, k);
+    return h < 0 ? cells[loc].value : histVal[h];
+  }
+
+  /**
+   * Whether event {@code e} could already have been taken just before event {@code k <= e}, its
+   * CPU being in the same state then (e is that CPU's next step at k). Non-blocking steps always
+   * can; a lock acquisition needs the lock free at k; a retry step needs a changed location.
+   */
+  public boolean eventEnabledAt(int e, int k) {
+    int s = evAccStart[e];
+    int t = evAccStart[e + 1];
+    switch (evType[e]) {
+      case EV_RETRY:
+        for (int a = s; a < t; a++) {
+          if (!heldAt(accLoc[a], k, accExpect[a], accExpectRef[a])) {
+            return true;
+          }
+        }
+        return false;
+      case EV_GP:
+        for (int a = s; a < t; a++) {
+          if ((valueAt(accLoc[a], k) >>> 16) <= accExpect[a]) {
+            return false;
+          }
+        }
+        return true;
+      default:
+        if (t > s && (accKind[s] & BLOCKING) != 0) {
+          return guardHeldAt(guardOf(accKind[s], accMask[s]), cells[accLoc[s]], accMask[s], k);
+        }
+        return true;
+    }
+  }
+
+  private static int guardOf(int kind, long mask) {
+    if ((kind & SHARED) != 0) {
+      return Cpu.G_READ;
+    }
+    return mask != -1L ? Cpu.G_BIT : Cpu.G_LOCK;
+  }
+
+  /**
+   * Whether CPU {@code i}'s next step (which it has not taken) could have been taken just before
+   * event {@code k}: for a CPU that has not run since k.
+   */
+  public boolean nextEnabledAt(int i, int k) {
+    Cpu c = cpus[i];
+    if (c.pending == Cpu.P_NONE && c.status == Cpu.READY) {
+      probe(c);
+    }
+    switch (c.pending) {
+      case Cpu.P_RETRY:
+        return retryEnabledAt(c, k);
+      case Cpu.P_GP:
+        for (int j = 0; j < nCpus; j++) {
+          if ((c.gpMask & (1L << j)) != 0
+              && (valueAt(cpus[j].rcuCell.loc, k) >>> 16) <= c.gpSnapshot[j]) {
+            return false;
+          }
+        }
+        return true;
+      case Cpu.P_STORE:
+        return true;
+      default:
+        break;
+    }
+    switch (c.status) {
+      case Cpu.FINISHED:
+        return false;
+      case Cpu.GUARDED:
+        return guardHeldAt(c.guard, c.guardCell, c.guardMask, k);
+      default:
+        return true;
+    }
   }
 
   /** Closes CPU c's open context switch: it was a preemption iff c could have run then. */
