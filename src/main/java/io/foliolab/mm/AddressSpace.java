@@ -164,6 +164,22 @@ public final class AddressSpace {
     return xaLock;
   }
 
+  /**
+   * {@code xas_lock_irq(&xas)} on {@code i_pages}: takes the spinlock (one blocking action; must be
+   * the first action of its step) and marks the XArray model's own lock as held, so that its
+   * write-side functions may run.
+   */
+  public void xaLockIrq(Cpu cpu) {
+    cpu.lock(xaLock);
+    iPages.xaLock();
+  }
+
+  /** {@code xas_unlock_irq(&xas)}: releases the spinlock (one action). */
+  public void xaUnlockIrq(Cpu cpu) {
+    iPages.xaUnlock();
+    cpu.unlock(xaLock);
+  }
+
   /** {@code mapping->i_mmap_rwsem}. */
   public RwSem iMmapRwsem() {
     return iMmapRwsem;
