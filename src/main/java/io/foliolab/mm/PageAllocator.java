@@ -7,13 +7,15 @@ import io.foliolab.sim.ChoicePoint;
 import io.foliolab.sim.Cpu;
 import io.foliolab.sim.Machine;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The page allocator (mm/page_alloc.c) as a scenario needs it: free folios, made at set-up,
- * handed out from per-CPU lists (the kernel's per-CPU page lists, {@code pcp}), so that an
- * allocation touches no shared location and two CPUs' allocations never race in the model.
+ * The page allocator (mm/page_alloc.c) as a scenario needs it: free folios handed out from
+ * per-CPU lists (the kernel's per-CPU page lists, {@code pcp}), so that an allocation touches no
+ * shared location and two CPUs' allocations never race in the model. A folio is made (its cells
+ * created) when a CPU first needs one, with a pfn from that CPU's own range: the same schedule
+ * makes the same folios.
  *
  * <p>Memory pressure: an allocation of a large folio (an mTHP, order &gt; 0) by a CPU marked with
  * {@link #mthpMayFail} is a {@link ChoicePoint} {@code alloc:mthp}: the explorer takes both
@@ -22,50 +24,31 @@ import java.util.List;
  *
  * <p>A folio that never became visible to another CPU may be given back ({@link #freeUnused}) and
  * handed out again; a folio that was visible is never reused within a scenario (a real reuse would
- * need its state reset by the buddy allocator, which the scenarios do not depend on). A list that
- * runs out means the scenario provided too few free folios: {@link IllegalStateException}.
+ * need its state reset by the buddy allocator, which the scenarios do not depend on).
  */
 public final class PageAllocator {
   /** The choice point of a large-folio allocation under memory pressure. */
   public static final ChoicePoint MTHP = ChoicePoint.allocation("mthp");
 
-  private final Machine machine;
-  private final List<ArrayDeque<Folio>[]> lists = new ArrayList<>();
-  private long mthpMayFail;
-  private long nextPfn;
-  private final int perOrder;
+  /** Pfns per CPU. */
+  private static final long CPU_PFN_SPAN = 0x1000;
 
-  /**
-   * An allocator for {@code cpus} CPUs, each with {@code perOrder} free folios of every order in
-   * {@code orders}, made now (cells are created in a fixed order); pfns start at {@code pfnBase}.
-   */
-  @SuppressWarnings("unchecked")
-  public PageAllocator(Machine m, int cpus, int perOrder, long pfnBase, int... orders) {
+  private final Machine machine;
+  private final long pfnBase;
+  private final Map<Integer, ArrayDeque<Folio>> free = new HashMap<>();
+  private final Map<Integer, Long> nextPfn = new HashMap<>();
+  private long mthpMayFail;
+
+  /** An allocator whose CPU {@code i} hands out pfns from {@code pfnBase + i * 0x1000}. */
+  public PageAllocator(Machine m, long pfnBase) {
     this.machine = checkNotNull(m, "machine");
-    checkArgument(cpus >= 1 && cpus <= 64, "cpus %s must be in 1..64", cpus);
-    checkArgument(perOrder >= 1 && perOrder <= 64, "perOrder %s must be in 1..64", perOrder);
-    this.perOrder = perOrder;
-    this.nextPfn = pfnBase;
-    for (int c = 0; c < cpus; c++) {
-      ArrayDeque<Folio>[] byOrder = new ArrayDeque[13];
-      for (int o : orders) {
-        checkArgument(o >= 0 && o <= 12, "order %s must be in 0..12", o);
-        byOrder[o] = new ArrayDeque<>();
-        for (int k = 0; k < perOrder; k++) {
-          long pfn = (nextPfn + (1L << o) - 1) & -(1L << o);
-          nextPfn = pfn + (1L << o);
-          byOrder[o].addLast(Folio.create(m, "folio@pfn:0x" + Long.toHexString(pfn), pfn, 0, o,
-              1));
-        }
-      }
-      lists.add(byOrder);
-    }
+    checkArgument(pfnBase >= 0, "pfnBase %s must be >= 0", pfnBase);
+    this.pfnBase = pfnBase;
   }
 
   /** Makes the large-folio allocations of CPU {@code cpu} a memory-pressure choice point. */
   public PageAllocator mthpMayFail(int cpu) {
-    checkArgument(cpu >= 0 && cpu < lists.size(), "cpu %s out of range [0, %s)", cpu,
-        lists.size());
+    checkArgument(cpu >= 0 && cpu < 64, "cpu %s out of range [0, 64)", cpu);
     mthpMayFail |= 1L << cpu;
     return this;
   }
@@ -76,20 +59,25 @@ public final class PageAllocator {
   }
 
   /**
-   * Takes a free folio of {@code order} from {@code cpu}'s list (no shared access): refcount 1,
-   * no flags but {@code PG_head} for a large folio, no mapping, index 0. Call {@link #mayFail}
-   * first and, if it says so, decide with {@link Cpu#choose}({@link #MTHP}) in a step of its own.
-   *
-   * @throws IllegalStateException if the list is empty
+   * A free folio of {@code order} from {@code cpu}'s list (no shared access): refcount 1, no
+   * flags but {@code PG_head} for a large folio, no mapping, index 0. Call {@link #mayFail} first
+   * and, if it says so, decide with {@link Cpu#choose}({@link #MTHP}) in a step of its own; call
+   * this after the step's action, if any.
    */
   public Folio take(Cpu cpu, int order) {
-    ArrayDeque<Folio>[] byOrder = lists.get(cpu.id());
-    ArrayDeque<Folio> l = order < byOrder.length ? byOrder[order] : null;
-    if (l == null || l.isEmpty()) {
-      throw new IllegalStateException("CPU " + cpu.id() + " has no free order-" + order
-          + " folio left (the scenario provides " + perOrder + " per order)");
+    checkArgument(order >= 0 && order <= 9, "order %s must be in 0..9", order);
+    ArrayDeque<Folio> l = free.get(key(cpu.id(), order));
+    if (l != null && !l.isEmpty()) {
+      return l.removeFirst();
     }
-    return l.removeFirst();
+    long next = nextPfn.getOrDefault(cpu.id(), pfnBase + cpu.id() * CPU_PFN_SPAN);
+    long pfn = (next + (1L << order) - 1) & -(1L << order);
+    nextPfn.put(cpu.id(), pfn + (1L << order));
+    return Folio.create(machine, "folio@pfn:0x" + Long.toHexString(pfn), pfn, 0, order, 1);
+  }
+
+  private static int key(int cpu, int order) {
+    return cpu * 16 + order;
   }
 
   /**
@@ -105,11 +93,7 @@ public final class PageAllocator {
     folio.flags.init(PageFlags.PG_uptodate, false);
     folio.flags.init(PageFlags.PG_lru, false);
     folio.priv.init(null);
-    lists.get(cpu.id())[folio.peekOrder()].addFirst(folio);
-  }
-
-  /** The machine the folios belong to. */
-  Machine machine() {
-    return machine;
+    free.computeIfAbsent(key(cpu.id(), folio.peekOrder()), k -> new ArrayDeque<>())
+        .addFirst(folio);
   }
 }

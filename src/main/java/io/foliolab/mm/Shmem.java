@@ -1424,8 +1424,10 @@ public final class Shmem {
           return;
         case folio_put_refs:
           folio.putRefs(cpu, folio.peekNrPages());
-          cpu.bugOn(error != 0, "BUG_ON(error): shmem_replace_entry did not find " + folio,
-              folio.subject("shmem_delete_from_page_cache", -1));
+          if (error != 0) {
+            cpu.bug("BUG_ON(error): shmem_replace_entry did not find " + folio,
+                folio.subject("shmem_delete_from_page_cache", -1));
+          }
           cpu.ret();
           return;
       }
@@ -1490,8 +1492,7 @@ public final class Shmem {
           call(cpu, delete.on(folio, swap.toRadix()), Pc.swap_writeout);
           return;
         case swap_writeout:
-          cpu.bugOn(folio.peekMapcount() > 0, "BUG_ON(folio_mapped(folio))",
-              folio.subject("BUG_ON(folio_mapped(folio))", -1));
+          SwapState.bugOnFolio(cpu, folio.peekMapcount() > 0, folio, "BUG_ON(folio_mapped(folio))");
           call(cpu, writeout.on(inode.si, folio), Pc.written);
           return;
         case written:
@@ -1503,5 +1504,90 @@ public final class Shmem {
           return;
       }
     }
+  }
+
+  // ===============================================================================================
+
+  /**
+   * An exit check of a shmem mapping and its swap device (see
+   * {@link io.foliolab.sim.Machine#addExitCheck}), run when every CPU has finished: the kernel's
+   * own invariants, not expected outcomes.
+   * <ul>
+   *   <li>every index of [first, last] holds a folio or a swap value (no data lost); a folio
+   *       contains the index, belongs to the mapping, is unlocked and holds exactly the page
+   *       cache's references; a value names a swap slot in use (count at least 1);
+   *   <li>every folio in the swap cache is marked {@code PG_swapcache}, its {@code folio->swap}
+   *       covers the slot, the slot has {@code SWAP_HAS_CACHE}, and it is unlocked; no slot has
+   *       {@code SWAP_HAS_CACHE} without a folio in the cache (nobody is swapping in any more).
+   * </ul>
+   * Returns null or a message. Reads without accesses. The XArray's own structure check
+   * ({@link XArray#validateStructure()}) is not part of it: {@code shmem_replace_entry} stores a
+   * swap value over a large folio with an order-0 cursor, which counts one value in the node's
+   * {@code nr_values} where the folio's sibling slots now also name it (as the kernel's
+   * {@code xas_store} does), and the structure check counts siblings too.
+   */
+  public static io.foliolab.sim.Invariant checkAtExit(Inode inode, long first, long last) {
+    return () -> checkSwap(inode, first, last);
+  }
+
+  static String checkSwap(Inode inode, long first, long last) {
+    XArray xa = inode.mapping.iPages();
+    io.foliolab.xarray.XaObserver o = xa.observer();
+    xa.setObserver(null);
+    try {
+      for (long i = first; i <= last; i++) {
+        Object e = new XaState(xa, i).load();
+        if (e instanceof Folio f) {
+          if (!f.peekContains(i) || f.peekMapping() != inode.mapping) {
+            return "shmem index 0x" + Long.toHexString(i) + " holds " + f + " (index 0x"
+                + Long.toHexString(f.peekIndex()) + ", order " + f.peekOrder() + ", mapping "
+                + f.peekMappingWord() + ")";
+          }
+          if (f.peekRefcount() != f.peekNrPages()) {
+            return f + " has refcount " + f.peekRefcount() + " at exit; the page cache holds "
+                + f.peekNrPages() + " (a reference was leaked or lost)";
+          }
+          if (f.peekFlag(PageFlags.PG_locked)) {
+            return f + " is still locked at exit";
+          }
+        } else if (XaEntry.isValue(e)) {
+          SwpEntry s = SwpEntry.fromRadix(e);
+          if (s.offset() >= inode.si.nslots() || inode.si.peekCount(s.offset()) == 0) {
+            return "shmem index 0x" + Long.toHexString(i) + " holds " + s
+                + ", whose slot is free (" + inode.si.describe() + ")";
+          }
+        } else {
+          return "shmem index 0x" + Long.toHexString(i) + " holds " + XaEntry.describe(e)
+              + ": its data is lost";
+        }
+      }
+    } finally {
+      xa.setObserver(o);
+    }
+    SwapInfo si = inode.si;
+    for (long off = 0; off < si.nslots(); off++) {
+      SwpEntry s = SwpEntry.of(si.type(), off);
+      Folio f = inode.swapCache.peek(s);
+      if (f == null) {
+        if (si.peekHasCache(off)) {
+          return "slot " + s + " has SWAP_HAS_CACHE but no folio in the swap cache at exit ("
+              + si.describe() + ")";
+        }
+        continue;
+      }
+      SwpEntry fs = f.peekSwap();
+      if (!f.peekFlag(PageFlags.PG_swapcache) || fs == null || off < fs.offset()
+          || off >= fs.offset() + f.peekNrPages()) {
+        return "the swap cache holds " + f + " at " + s + " but the folio says swapcache="
+            + f.peekFlag(PageFlags.PG_swapcache) + ", swap=" + fs;
+      }
+      if (!si.peekHasCache(off)) {
+        return "the swap cache holds " + f + " at " + s + " without SWAP_HAS_CACHE";
+      }
+      if (f.peekFlag(PageFlags.PG_locked)) {
+        return f + " (in the swap cache) is still locked at exit";
+      }
+    }
+    return null;
   }
 }

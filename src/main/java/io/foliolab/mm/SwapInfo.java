@@ -154,8 +154,17 @@ public final class SwapInfo {
     return cluster.peek();
   }
 
+  /**
+   * {@code unlock_cluster()}: the step's one access to the cluster: a read-modify-write if the
+   * critical section changed the map, a read if it only looked (a read-only critical section
+   * commutes with every other read-only one).
+   */
   private void commit(Cpu cpu, SwapMap before, SwapMap after) {
-    cpu.cmpxchg(cluster, before, after);
+    if (after == before) {
+      cpu.read(cluster);
+    } else {
+      cpu.cmpxchg(cluster, before, after);
+    }
   }
 
   /**

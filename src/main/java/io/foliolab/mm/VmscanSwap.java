@@ -580,6 +580,60 @@ public final class VmscanSwap {
     }
   }
 
+  /**
+   * The part of {@code shrink_folio_list} (mm/vmscan.c, v6.16) from {@code pageout} on, for a
+   * dirty swap-backed folio the caller holds locked and referenced (in place of reclaim's
+   * isolation reference): {@link Pageout}; {@code PAGE_SUCCESS}: the writeout unlocked the folio,
+   * which stays in the swap cache (this pass does not go on to free it: {@code keep});
+   * otherwise {@code keep_locked}: {@code folio_unlock}. Then the caller's reference is dropped
+   * ({@code folio_put}, as {@code move_folios_to_lru} drops the isolation reference). Returns the
+   * {@link PageoutT}. Context: folio locked on entry.
+   */
+  public static final class PageoutLocked extends Routine<PageoutLocked.Pc> {
+    /** Steps. */
+    public enum Pc { pageout, pageout_done, keep_locked, keep }
+
+    private static final StepNames<Pc> NAMES = StepNames.of("shrink_folio_list", Pc.class);
+    private final Pageout pageout = new Pageout();
+    private Folio folio;
+    private Shmem.Inode shmem;
+    private SwapState cache;
+    private PageoutT result;
+
+    public PageoutLocked() {
+      super(NAMES);
+    }
+
+    /** Binds the arguments: {@code folio} of {@code shmem} (or null: in {@code cache}). */
+    public PageoutLocked on(Folio folio, Shmem.Inode shmem, SwapState cache) {
+      this.folio = checkNotNull(folio, "folio");
+      this.shmem = shmem;
+      this.cache = checkNotNull(cache, "cache");
+      return this;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case pageout:
+          call(cpu, pageout.on(folio, shmem, cache), Pc.pageout_done);
+          return;
+        case pageout_done:
+          result = (PageoutT) cpu.retval();
+          pc = result == PageoutT.PAGE_SUCCESS ? Pc.keep : Pc.keep_locked;
+          return;
+        case keep_locked:
+          folio.unlock(cpu);
+          pc = Pc.keep;
+          return;
+        case keep:
+          folio.put(cpu);
+          cpu.ret(result);
+          return;
+      }
+    }
+  }
+
   /** {@code GUP_PIN_COUNTING_BIAS} (include/linux/mm.h). */
   public static final long GUP_PIN_COUNTING_BIAS = 1L << 10;
 }
