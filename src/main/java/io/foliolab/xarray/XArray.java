@@ -678,6 +678,10 @@ public final class XArray {
    * {@code entry}, using the largest aligned multi-index entries (NULL erases). Context: takes the
    * xa_lock; allocates with gfp outside it.
    *
+   * <p>Like the kernel, this never returns when {@code last == ULONG_MAX}: after the chunk that
+   * ends at {@code ULONG_MAX}, {@code first += xas_size()} wraps to 0 and the {@code first <=
+   * last} loop starts over from index 0 (the top chunk's size itself wraps to 0).
+   *
    * @return NULL on success, or an error entry: -EINVAL for an internal entry (the kernel also
    *     WARNs) or {@code last < first}, -ENOMEM
    */

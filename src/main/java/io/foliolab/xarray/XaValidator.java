@@ -41,9 +41,9 @@ final class XaValidator {
       return null;
     }
     XaNode root = (XaNode) head;
-    if (root.shift % xa.chunkShift != 0 || root.shift > 64 - xa.chunkShift) {
+    if (root.shift % xa.chunkShift != 0 || root.shift >= 64) {
       return root + " (root): shift " + root.shift + " is not a multiple of "
-          + xa.chunkShift + " in 0.." + (64 - xa.chunkShift);
+          + xa.chunkShift + " below 64";
     }
     String v = checkNode(root, 0, null, -1, root.shift);
     if (v != null) {
