@@ -10,14 +10,18 @@ import java.util.Map;
 
 /**
  * The FolioLab command line: {@code java -jar target/foliolab.jar COMMAND [ARGS]}. Exit status 0 on
- * success, 1 when a command finds a failure it was asked to report, 2 for bad input (the message
- * says what is valid).
+ * success (whatever the explored executions' outcomes), 1 when a command cannot do its job, 2 for
+ * bad input (the message says what is valid).
  */
 public final class Main {
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
   /** The registry of commands, in the order {@code --help} lists them. */
   public Main() {
+    register(new DemoCommand());
+    register(new ScenariosCommand());
+    register(new ExploreCommand());
+    register(new ReplayCommand());
     register(new VersionCommand());
   }
 
