@@ -23,7 +23,9 @@ import jdk.jshell.spi.ExecutionEnv;
 final class CellExecutionControl extends DirectExecutionControl {
   private final Map<String, Object> results = new HashMap<>();
   private final AtomicInteger cells = new AtomicInteger();
-  private volatile ThreadGroup running;
+  /** Every snippet thread, and by inheritance every thread a cell starts, lives in this group. */
+  private final ThreadGroup cellThreads = new ThreadGroup("foliolab-cells");
+  private volatile Thread running;
   private volatile boolean stopped;
 
   /** Runs the snippet's do-it method on its own thread and waits for it. */
@@ -33,10 +35,9 @@ final class CellExecutionControl extends DirectExecutionControl {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicBoolean returned = new AtomicBoolean();
     int n = cells.incrementAndGet();
-    ThreadGroup group = new ThreadGroup("foliolab-cell-" + n);
     Thread thread =
         new Thread(
-            group,
+            cellThreads,
             () -> {
               try {
                 value.set(doitMethod.invoke(null));
@@ -49,7 +50,7 @@ final class CellExecutionControl extends DirectExecutionControl {
             },
             "foliolab-cell-" + n);
     thread.setUncaughtExceptionHandler((t, e) -> {});
-    running = group;
+    running = thread;
     try {
       thread.start();
       thread.join();
@@ -100,21 +101,46 @@ final class CellExecutionControl extends DirectExecutionControl {
     return running != null;
   }
 
-  /** Interrupts (Thread.interrupt) every thread of the running snippet; no-op when idle. */
+  private Thread[] liveCellThreads() {
+    Thread[] threads = new Thread[cellThreads.activeCount() + 16];
+    int n = cellThreads.enumerate(threads, true);
+    Thread[] live = new Thread[n];
+    System.arraycopy(threads, 0, live, 0, n);
+    return live;
+  }
+
+  /** Interrupts (Thread.interrupt) every live thread that cells started, idle ones included. */
   void interruptThreads() {
-    ThreadGroup g = running;
-    if (g != null) {
-      g.interrupt();
+    for (Thread t : liveCellThreads()) {
+      t.interrupt();
     }
   }
 
-  /** Stops every thread of the running snippet with ThreadDeath; no-op when idle. */
+  /**
+   * Stops with ThreadDeath the running snippet's thread and every other thread cells started that
+   * is running (RUNNABLE); threads that wait (idle pool workers) are left alone. Returns how many
+   * threads were stopped.
+   */
+  @SuppressWarnings({"deprecation", "removal"})
+  int stopBusyThreads() {
+    Thread snippet = running;
+    int stoppedThreads = 0;
+    for (Thread t : liveCellThreads()) {
+      if (t == snippet || t.getState() == Thread.State.RUNNABLE) {
+        t.stop();
+        stoppedThreads++;
+      }
+    }
+    return stoppedThreads;
+  }
+
+  /** Stops the running snippet's thread with ThreadDeath; no-op when idle. */
   @Override
   @SuppressWarnings({"deprecation", "removal"})
   public void stop() {
-    ThreadGroup g = running;
-    if (g != null) {
-      g.stop();
+    Thread t = running;
+    if (t != null) {
+      t.stop();
     }
   }
 

@@ -31,7 +31,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -63,7 +62,6 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
             t.setDaemon(true);
             return t;
           });
-  private final AtomicLong generation = new AtomicLong();
   private volatile boolean cellRunning;
   private final java.util.Set<String> cellDisplayIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private KernelConnection connection;
@@ -249,7 +247,6 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
    */
   private Map<String, String> runCell(String code, String label) throws CellFailure {
     Interrupts.clear();
-    generation.incrementAndGet();
     cellDisplayIds.clear();
     cellRunning = true;
     try {
@@ -374,30 +371,30 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
   }
 
   /**
-   * Interrupts the running cell: raises {@link Interrupts}, interrupts the cell's threads, and if
-   * the cell is still running {@link #STOP_AFTER_MILLIS} later, stops its threads (repeating every
-   * {@link #STOP_AFTER_MILLIS} up to ten times). No-op when no cell runs.
+   * Interrupts the running cell: raises {@link Interrupts} and interrupts every thread cells
+   * started. If {@link #STOP_AFTER_MILLIS} later the cell or any thread it started is still busy,
+   * those threads are stopped with ThreadDeath, again every {@link #STOP_AFTER_MILLIS} while any
+   * are busy, up to ten times. No-op when no cell runs.
    */
   void interruptCell() {
     if (!cellRunning) {
       return;
     }
-    long gen = generation.get();
     Interrupts.request();
     if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
       evaluator.join().interrupt();
-      timer.schedule(() -> escalate(gen, 1), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> escalate(1), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
-  private void escalate(long gen, int attempt) {
-    if (!cellRunning || generation.get() != gen) {
+  private void escalate(int attempt) {
+    int stopped = evaluator.join().stopBusyThreads();
+    if (stopped == 0) {
       return;
     }
-    LOG.info("cell did not stop after interrupt; stopping its threads (attempt " + attempt + ")");
-    evaluator.join().stop();
+    LOG.info("stopped " + stopped + " busy thread(s) after an interrupt (attempt " + attempt + ")");
     if (attempt < 10) {
-      timer.schedule(() -> escalate(gen, attempt + 1), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> escalate(attempt + 1), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 

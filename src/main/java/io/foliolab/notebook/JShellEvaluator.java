@@ -492,10 +492,18 @@ final class JShellEvaluator implements AutoCloseable {
     return depth;
   }
 
-  /** Asks the running cell to stop: raises the interrupt flag and interrupts its threads. */
+  /** Asks the running cell to stop: raises the interrupt flag and interrupts cell threads. */
   void interrupt() {
     Interrupts.request();
     control.interruptThreads();
+  }
+
+  /**
+   * Stops the running snippet and every busy thread cells started (ThreadDeath); returns how many
+   * were stopped (0: nothing left to stop).
+   */
+  int stopBusyThreads() {
+    return control.stopBusyThreads();
   }
 
   /** Stops the running cell's threads forcibly (ThreadDeath). */
