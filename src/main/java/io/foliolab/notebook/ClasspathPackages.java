@@ -36,7 +36,7 @@ final class ClasspathPackages {
         }
         try (Stream<Path> files = Files.walk(base)) {
           files
-              .filter(f -> f.getFileName().toString().endsWith(".class"))
+              .filter(f -> f.getFileName().toString().endsWith(".class") && !f.getParent().equals(base))
               .forEach(f -> found.add(path.relativize(f.getParent()).toString().replace('/', '.').replace('\\', '.')));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
