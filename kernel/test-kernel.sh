@@ -2,7 +2,7 @@
 # Client tests of the FolioLab Jupyter kernel with a real jupyter_client.
 #
 # Needs target/foliolab.jar (mvn -q -B package -DskipTests) and the Debian packages
-#   python3-jupyter-client python3-jupyter-kernel-test
+#   python3-jupyter-client python3-jupyter-kernel-test python3-nbclient
 # Installs the kernelspec into a temporary prefix, points JUPYTER_PATH at it, runs
 # kernel/tests/run_tests.py through /usr/bin/python3, and ends with 'N passed, M failed'.
 set -euo pipefail
@@ -16,9 +16,9 @@ if [[ ! -f "$jar" ]]; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-if ! "$py" -c 'import jupyter_client, jupyter_kernel_test' 2>/dev/null; then
-  echo "test-kernel.sh: $py lacks jupyter_client or jupyter_kernel_test;" >&2
-  echo "  apt-get install -y python3-jupyter-client python3-jupyter-kernel-test" >&2
+if ! "$py" -c 'import jupyter_client, jupyter_kernel_test, nbclient, nbformat' 2>/dev/null; then
+  echo "test-kernel.sh: $py lacks jupyter_client, jupyter_kernel_test or nbclient;" >&2
+  echo "  apt-get install -y python3-jupyter-client python3-jupyter-kernel-test python3-nbclient" >&2
   echo "0 passed, 1 failed"
   exit 1
 fi

@@ -61,7 +61,7 @@ class CountingResult(unittest.TextTestResult):
 
 def main():
     signal.signal(signal.SIGALRM, _alarm)
-    names = sys.argv[1:] or ["test_jupyter_kernel_test", "test_probes"]
+    names = sys.argv[1:] or ["test_jupyter_kernel_test", "test_probes", "test_nbclient"]
     suite = unittest.defaultTestLoader.loadTestsFromNames(names)
     runner = unittest.TextTestRunner(verbosity=2, resultclass=CountingResult, stream=sys.stdout)
     result = runner.run(suite)

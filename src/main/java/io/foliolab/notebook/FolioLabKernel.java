@@ -20,7 +20,6 @@ import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
 import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
 import io.github.spencerpark.jupyter.messages.request.ShutdownRequest;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,17 +67,22 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
 
   /**
    * Starts JShell in the background (the first cell waits for it) with {@code classpath} visible
-   * and {@code imports} run.
+   * and the {@link #defaultImports} run.
    */
-  FolioLabKernel(List<String> classpath, List<String> imports, CellStreams streams, PrintStream kernelLog) {
+  FolioLabKernel(List<String> classpath, CellStreams streams) {
     super(StandardCharsets.UTF_8);
     setShouldReplaceStdStreams(false);
     this.streams = streams;
     this.evaluator =
         CompletableFuture.supplyAsync(
             () -> {
-              JShellEvaluator e = new JShellEvaluator(classpath, imports, streams.stderr);
+              long t0 = System.nanoTime();
+              JShellEvaluator e = new JShellEvaluator(classpath, defaultImports(classpath), streams.stderr);
+              long t1 = System.nanoTime();
               e.warmUp();
+              LOG.info(String.format(
+                  "JShell ready: started with imports in %d ms, warmed up in %d ms",
+                  (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
               return e;
             },
             r -> {
@@ -250,7 +254,9 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
     cellDisplayIds.clear();
     cellRunning = true;
     try {
+      long t0 = System.nanoTime();
       JShellEvaluator.CellValue value = evaluator().eval(code, label);
+      LOG.fine(() -> label + " evaluated in " + (System.nanoTime() - t0) / 1000 + " us");
       streams.flush();
       if (!value.present || value.value == null || (value.value instanceof String && cellDisplayIds.contains(value.value))) {
         return Map.of();

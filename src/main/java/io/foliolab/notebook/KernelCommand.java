@@ -15,17 +15,18 @@ import java.util.Map;
  * The {@code foliolab kernel ...} command line:
  *
  * <pre>
- *   kernel install [--user | --sys-prefix [--python PY] | --prefix P] [--jar JAR]
+ *   kernel install [--user | --sys-prefix [--python PY] | --prefix P] [--jar JAR] [--no-cds]
  *   kernel run CONNECTION_FILE
  * </pre>
  *
- * {@code install} writes the kernelspec (default {@code --user}); {@code run} serves the Jupyter
+ * {@code install} writes the kernelspec (default {@code --user}) and, unless {@code --no-cds}, a
+ * class-data archive for a faster start ({@link KernelSpecInstaller}); {@code run} serves the Jupyter
  * protocol on the ports of the connection file until a shutdown request or the death of the parent
  * process. The leading word {@code kernel} may be passed or left off.
  */
 public final class KernelCommand {
   static final String USAGE =
-      "usage: foliolab kernel install [--user | --sys-prefix [--python PY] | --prefix P] [--jar JAR]\n"
+      "usage: foliolab kernel install [--user | --sys-prefix [--python PY] | --prefix P] [--jar JAR] [--no-cds]\n"
           + "       foliolab kernel run CONNECTION_FILE\n";
 
   private KernelCommand() {}
@@ -47,13 +48,17 @@ public final class KernelCommand {
     try {
       switch (args.get(0)) {
         case "install":
-          Path dir = install(args.subList(1, args.size()), env);
+          Path dir = install(args.subList(1, args.size()), env, out);
           out.println("Installed kernelspec " + KernelSpecInstaller.KERNEL_NAME + " in " + dir);
           return 0;
         case "run":
           checkArgument(
               args.size() == 2, "kernel run takes exactly one connection file, got %s", args.subList(1, args.size()));
           return KernelMain.serve(Path.of(args.get(1)));
+        case "warmup":
+          checkArgument(args.size() == 1, "kernel warmup takes no arguments");
+          KernelMain.warmUp();
+          return 0;
         default:
           throw new IllegalArgumentException(
               "unknown kernel subcommand '" + args.get(0) + "'; expected install or run");
@@ -69,8 +74,9 @@ public final class KernelCommand {
   }
 
   /** Parses the install options and installs; returns the kernelspec directory. */
-  static Path install(List<String> options, Map<String, String> env) throws IOException {
+  static Path install(List<String> options, Map<String, String> env, PrintStream log) throws IOException {
     String scope = null;
+    boolean cds = true;
     Path prefix = null;
     Path jar = null;
     String python = null;
@@ -92,13 +98,16 @@ public final class KernelCommand {
           checkArgument(i + 1 < options.size(), "--jar needs a path");
           jar = Path.of(options.get(++i)).toAbsolutePath().normalize();
           break;
+        case "--no-cds":
+          cds = false;
+          break;
         case "--python":
           checkArgument(i + 1 < options.size(), "--python needs an interpreter");
           python = options.get(++i);
           break;
         default:
           throw new IllegalArgumentException(
-              "unknown install option '" + option + "'; allowed: --user, --sys-prefix, --prefix P, --jar JAR, --python PY");
+              "unknown install option '" + option + "'; allowed: --user, --sys-prefix, --prefix P, --jar JAR, --python PY, --no-cds");
       }
     }
     checkArgument(python == null || "--sys-prefix".equals(scope), "--python only applies to --sys-prefix");
@@ -115,7 +124,7 @@ public final class KernelCommand {
       kernels = KernelSpecInstaller.prefixKernelsDir(prefix);
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java").toAbsolutePath();
-    return KernelSpecInstaller.install(kernels, java, jar);
+    return KernelSpecInstaller.install(kernels, java, jar, cds, log);
   }
 
   /** The jar this class was loaded from; refuses a classes directory (pass --jar then). */

@@ -35,12 +35,14 @@ final class KernelMain {
     if (props == null || props.getTransport() == null) {
       throw new IOException("not a Jupyter connection file: " + connectionFile);
     }
-    // Let libraries print their one-time notices to the kernel log, not into the first cell.
+    // Tablesaw logs through SLF4J without a provider: keep its notice out of the log, and let it
+    // initialise now, not inside the first cell.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     org.slf4j.LoggerFactory.getILoggerFactory();
 
     List<String> classpath = classpath();
     CellStreams streams = new CellStreams(kernelErr);
-    FolioLabKernel kernel = new FolioLabKernel(classpath, FolioLabKernel.defaultImports(classpath), streams, kernelErr);
+    FolioLabKernel kernel = new FolioLabKernel(classpath, streams);
     System.setOut(streams.stdout);
     System.setErr(streams.stderr);
     System.setIn(kernel.stdin());
@@ -53,7 +55,10 @@ final class KernelMain {
     }
     kernel.attach(connection);
     connection.connect();
-    LOG.info("FolioLab kernel " + FolioLabKernel.version() + " serving " + connectionFile);
+    LOG.info(String.format(
+        "FolioLab kernel %s serving %s (%d ms after JVM start)",
+        FolioLabKernel.version(), connectionFile,
+        System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
     ParentWatchdog.start(System.getenv(), () -> exit(0));
     try {
       connection.awaitShutdown();
@@ -65,6 +70,35 @@ final class KernelMain {
     streams.close();
     connection.close();
     return 0;
+  }
+
+  /**
+   * {@code kernel warmup}: does once what a session does first (JShell with the default imports,
+   * a table and a chart rendered, the sockets' classes loaded) and returns; run under
+   * -XX:ArchiveClassesAtExit by the installer to make the class-data archive.
+   */
+  static void warmUp() throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    List<String> classpath = classpath();
+    try (JShellEvaluator shell =
+        new JShellEvaluator(classpath, FolioLabKernel.defaultImports(classpath), new PrintStream(java.io.OutputStream.nullOutputStream()))) {
+      shell.warmUp();
+      for (String cell : List.of(
+          "var t = Table.create(\"t\", IntColumn.create(\"x\", 1, 2, 3));\nNotebook.render(t)",
+          "var c = new XYChartBuilder().width(200).height(100).build();\nc.addSeries(\"s\", new double[] {1, 2}, new double[] {3, 4});\nNotebook.render(c)",
+          "String s = \"<svg xmlns='http://www.w3.org/2000/svg'></svg>\";\nNotebook.render(s)")) {
+        shell.eval(cell);
+      }
+    } catch (CellFailure f) {
+      throw new IOException("warm-up cell failed: " + f.getMessage(), f);
+    }
+    KernelConnectionProperties props =
+        new KernelConnectionProperties("127.0.0.1", 0, 0, 0, 0, 0, "tcp", "hmac-sha256", "warmup");
+    try {
+      new KernelConnection(props).close();
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e);
+    }
   }
 
   /** The JVM's classpath entries as absolute paths (JShell needs them to compile cells). */

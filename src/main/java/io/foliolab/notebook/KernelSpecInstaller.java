@@ -6,10 +6,12 @@ import com.google.common.collect.ImmutableList;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,28 +39,45 @@ public final class KernelSpecInstaller {
 
   private KernelSpecInstaller() {}
 
+  /** The class-data archive written next to kernel.json by an install with CDS. */
+  public static final String ARCHIVE = "foliolab.jsa";
+
+  /** JVM options of the kernel (also used when making the class-data archive: they must match). */
+  static final List<String> JVM_OPTIONS = ImmutableList.of("-Djava.awt.headless=true", "-XX:+UseParallelGC");
+
   /**
    * Returns the JVM command line the kernelspec starts: {@code java}, the JVM options, {@code -jar},
    * the jar, and {@code kernel run {connection_file}}. Both paths must be absolute.
    */
   public static List<String> kernelArgv(Path java, Path jar) {
+    return kernelArgv(java, jar, null);
+  }
+
+  /**
+   * As {@link #kernelArgv(Path, Path)}, plus {@code -XX:SharedArchiveFile=archive} if {@code
+   * archive} is non-null. (A stale or missing archive only costs start-up time: the JVM warns and
+   * runs without it.)
+   */
+  public static List<String> kernelArgv(Path java, Path jar, Path archive) {
     checkArgument(java.isAbsolute(), "java must be an absolute path, got %s", java);
     checkArgument(jar.isAbsolute(), "jar must be an absolute path, got %s", jar);
-    return ImmutableList.of(
-        java.toString(),
-        "-Djava.awt.headless=true",
-        "-XX:+UseParallelGC",
-        "-jar",
-        jar.toString(),
-        "kernel",
-        "run",
-        "{connection_file}");
+    checkArgument(archive == null || archive.isAbsolute(), "archive must be an absolute path, got %s", archive);
+    ImmutableList.Builder<String> argv = ImmutableList.<String>builder().add(java.toString());
+    if (archive != null) {
+      argv.add("-XX:SharedArchiveFile=" + archive);
+    }
+    return argv.addAll(JVM_OPTIONS).add("-jar", jar.toString(), "kernel", "run", "{connection_file}").build();
   }
 
   /** Returns the text of kernel.json for the given JVM and jar (deterministic, pretty printed). */
   public static String kernelJson(Path java, Path jar) {
+    return kernelJson(java, jar, null);
+  }
+
+  /** As {@link #kernelJson(Path, Path)} with an optional class-data archive. */
+  public static String kernelJson(Path java, Path jar, Path archive) {
     Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("argv", kernelArgv(java, jar));
+    spec.put("argv", kernelArgv(java, jar, archive));
     spec.put("display_name", DISPLAY_NAME);
     spec.put("language", "java");
     spec.put("interrupt_mode", "message");
@@ -69,14 +88,21 @@ public final class KernelSpecInstaller {
 
   /**
    * Writes {@code kernelsDir/foliolab/kernel.json} and the logos, replacing an earlier install.
+   * With {@code cds}, first runs the kernel's warm-up in a JVM that dumps a class-data archive
+   * ({@value #ARCHIVE}) of the classes a session loads (javac, JShell, Tablesaw, XChart, ZeroMQ),
+   * which roughly halves JShell's start; if that fails, installs without it and says so on {@code
+   * log}.
    *
    * @return the kernelspec directory written
    */
-  public static Path install(Path kernelsDir, Path java, Path jar) throws IOException {
+  public static Path install(Path kernelsDir, Path java, Path jar, boolean cds, PrintStream log) throws IOException {
     checkArgument(Files.isRegularFile(jar), "jar %s does not exist (build it with mvn package)", jar);
     Path dir = kernelsDir.resolve(KERNEL_NAME);
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("kernel.json"), kernelJson(java, jar), StandardCharsets.UTF_8);
+    Path archive = dir.resolve(ARCHIVE).toAbsolutePath();
+    Files.deleteIfExists(archive);
+    boolean archived = cds && makeArchive(java, jar, archive, log);
+    Files.writeString(dir.resolve("kernel.json"), kernelJson(java, jar, archived ? archive : null), StandardCharsets.UTF_8);
     for (String logo : LOGOS) {
       try (InputStream in = KernelSpecInstaller.class.getResourceAsStream("kernelspec/" + logo)) {
         if (in != null) {
@@ -85,6 +111,39 @@ public final class KernelSpecInstaller {
       }
     }
     return dir;
+  }
+
+  /** Runs {@code kernel warmup} with -XX:ArchiveClassesAtExit; true if the archive was written. */
+  private static boolean makeArchive(Path java, Path jar, Path archive, PrintStream log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.add("-XX:ArchiveClassesAtExit=" + archive);
+    command.add("-Xlog:cds=off");
+    command.add("-Xlog:cds+dynamic=off");
+    command.addAll(JVM_OPTIONS);
+    command.addAll(List.of("-jar", jar.toString(), "kernel", "warmup"));
+    log.println("Making a class-data archive for a faster kernel start (skip with --no-cds) ...");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String output;
+    try {
+      byte[] bytes = p.getInputStream().readAllBytes();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      output = new String(bytes, StandardCharsets.UTF_8).trim();
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while making the class-data archive", e);
+    }
+    if (p.isAlive() || p.exitValue() != 0 || !Files.isRegularFile(archive)) {
+      log.println("warning: no class-data archive (the kernel works, but starts slower): "
+          + (output.isEmpty() ? "warm-up failed" : output.lines().reduce((a, b) -> b).orElse(output)));
+      Files.deleteIfExists(archive);
+      return false;
+    }
+    return true;
   }
 
   /** {@code P/share/jupyter/kernels}, where {@code jupyter kernelspec install --prefix P} writes. */

@@ -42,6 +42,9 @@ class KernelCommandTest {
     assertEquals(0, run(Map.of(), "kernel", "install", "--prefix", tmp.resolve("env").toString(), "--jar", jar.toString()), err.toString());
     Path dir = tmp.resolve("env/share/jupyter/kernels/foliolab");
     assertTrue(out.toString().contains("Installed kernelspec foliolab in " + dir), out.toString());
+    // The fake jar cannot run the warm-up: the install goes on without a class-data archive.
+    assertTrue(out.toString().contains("warning: no class-data archive"), out.toString());
+    assertTrue(Files.notExists(dir.resolve(KernelSpecInstaller.ARCHIVE)));
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = new Gson().fromJson(Files.readString(dir.resolve("kernel.json")), Map.class);
     assertEquals("FolioLab (Java)", spec.get("display_name"));
@@ -50,6 +53,7 @@ class KernelCommandTest {
     @SuppressWarnings("unchecked")
     List<String> argv = (List<String>) spec.get("argv");
     assertTrue(Path.of(argv.get(0)).isAbsolute() && argv.get(0).endsWith("/bin/java"), argv.get(0));
+    assertTrue(argv.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile")), argv.toString());
     assertEquals(List.of("-jar", jar.toString(), "kernel", "run", "{connection_file}"), argv.subList(argv.size() - 5, argv.size()));
     for (String logo : List.of("logo-32x32.png", "logo-64x64.png")) {
       byte[] png = Files.readAllBytes(dir.resolve(logo));
@@ -68,10 +72,10 @@ class KernelCommandTest {
   void reinstallReplacesTheSpec() throws IOException {
     Path jar = fakeJar();
     Path prefix = tmp.resolve("p");
-    assertEquals(0, run(Map.of(), "install", "--prefix", prefix.toString(), "--jar", jar.toString()));
+    assertEquals(0, run(Map.of(), "install", "--prefix", prefix.toString(), "--jar", jar.toString(), "--no-cds"));
     Path other = tmp.resolve("other.jar");
     Files.write(other, new byte[] {1});
-    assertEquals(0, run(Map.of(), "install", "--prefix", prefix.toString(), "--jar", other.toString()));
+    assertEquals(0, run(Map.of(), "install", "--prefix", prefix.toString(), "--jar", other.toString(), "--no-cds"));
     String json = Files.readString(prefix.resolve("share/jupyter/kernels/foliolab/kernel.json"));
     assertTrue(json.contains(other.toString()) && !json.contains(jar.toString()), json);
   }
@@ -90,7 +94,7 @@ class KernelCommandTest {
 
     Path jar = fakeJar();
     Path data = tmp.resolve("data");
-    assertEquals(0, run(Map.of("JUPYTER_DATA_DIR", data.toString()), "install", "--user", "--jar", jar.toString()));
+    assertEquals(0, run(Map.of("JUPYTER_DATA_DIR", data.toString()), "install", "--user", "--jar", jar.toString(), "--no-cds"));
     assertTrue(Files.isRegularFile(data.resolve("kernels/foliolab/kernel.json")));
   }
 
@@ -98,7 +102,7 @@ class KernelCommandTest {
   void sysPrefixUsesTheActiveVirtualEnv() throws IOException {
     Path jar = fakeJar();
     Path venv = tmp.resolve("venv");
-    assertEquals(0, run(Map.of("VIRTUAL_ENV", venv.toString()), "install", "--sys-prefix", "--jar", jar.toString()));
+    assertEquals(0, run(Map.of("VIRTUAL_ENV", venv.toString()), "install", "--sys-prefix", "--jar", jar.toString(), "--no-cds"));
     assertTrue(Files.isRegularFile(venv.resolve("share/jupyter/kernels/foliolab/kernel.json")));
   }
 
@@ -123,6 +127,13 @@ class KernelCommandTest {
   void installFromClassesDirectoryAsksForTheJar() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, KernelCommand::runningJar);
     assertTrue(e.getMessage().contains("not from a jar"), e.getMessage());
+  }
+
+  @Test
+  void archiveGoesBeforeTheOtherJvmOptions() {
+    List<String> argv = KernelSpecInstaller.kernelArgv(Path.of("/j/bin/java"), Path.of("/a.jar"), Path.of("/k/foliolab.jsa"));
+    assertEquals(List.of("/j/bin/java", "-XX:SharedArchiveFile=/k/foliolab.jsa", "-Djava.awt.headless=true", "-XX:+UseParallelGC",
+        "-jar", "/a.jar", "kernel", "run", "{connection_file}"), argv);
   }
 
   @Test
