@@ -47,6 +47,8 @@ class FolioLabKernelTests(jkt.KernelTests):
 
     code_inspect_sample = "Math.max("
 
+    code_clear_output = 'System.out.println("soon gone");\nclearOutput();'
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -92,6 +92,23 @@ class SharedKernelProbes(unittest.TestCase):
         self.assertRegex(trace, r"boom \(In\[\d+\] line 3\)", "frames should name the cell and the line in it")
         self.assert_usable()
 
+    def test_out_of_memory_error_becomes_error_reply(self):
+        reply, _ = self.k.execute("long[] huge = new long[Integer.MAX_VALUE];")
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "java.lang.OutOfMemoryError")
+        self.assert_usable()
+
+    def test_stdin_input_request(self):
+        msg_id = self.k.kc.execute('new java.util.Scanner(System.in).nextLine().toUpperCase()', allow_stdin=True)
+        request = self.k.kc.get_stdin_msg(timeout=30)
+        self.assertEqual(request["msg_type"], "input_request")
+        self.k.kc.input("typed text")
+        reply, outputs = self.k.collect(msg_id, timeout=30)
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual(text_of(outputs, "execute_result"), "TYPED TEXT")
+        reply, _ = self.k.execute('new java.util.Scanner(System.in).hasNextLine()', allow_stdin=False)
+        self.assertEqual(reply["status"], "ok", reply)
+
     def test_compile_error_names_line(self):
         reply, _ = self.k.execute("int a = 1;\nint b = a +;\n")
         self.assertEqual(reply["status"], "error")

@@ -11,6 +11,7 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.MessageType;
+import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
 import io.github.spencerpark.jupyter.messages.publish.PublishDisplayData;
 import io.github.spencerpark.jupyter.messages.publish.PublishError;
 import io.github.spencerpark.jupyter.messages.publish.PublishExecuteInput;
@@ -342,6 +343,17 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
     DisplayData data = displayData(bundle);
     data.setDisplayId(displayId);
     env.publish(new PublishUpdateDisplayData(data));
+  }
+
+  /** {@link Notebook.Output}: a clear_output message. */
+  @Override
+  public void clear(boolean wait) {
+    ShellReplyEnvironment env = streams.env();
+    if (env == null) {
+      return;
+    }
+    streams.flush();
+    env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
   }
 
   private void history(ShellReplyEnvironment env, Message<HistoryRequest> message) {

@@ -17,6 +17,8 @@ public final class Notebook {
     void display(Map<String, String> bundle, String displayId);
 
     void update(String displayId, Map<String, String> bundle);
+
+    void clear(boolean wait);
   }
 
   private static volatile Output output;
@@ -68,6 +70,42 @@ public final class Notebook {
     } else {
       System.out.println(bundle.get(MimeBundle.TEXT));
     }
+  }
+
+  /**
+   * Clears the running cell's output; with {@code wait}, only when the next output arrives (for
+   * flicker-free redraws). Outside a kernel it does nothing.
+   */
+  public static void clearOutput(boolean wait) {
+    Output o = output;
+    if (o != null) {
+      o.clear(wait);
+    }
+  }
+
+  /** Clears the running cell's output now. */
+  public static void clearOutput() {
+    clearOutput(false);
+  }
+
+  /**
+   * Returns {@code value} as an HTML fragment, for renderers that compose several values into one
+   * display (a summary, its table and its chart): its {@code text/html} if it has one, else its
+   * PNG as an inline image, else its SVG inline, else its plain text in {@code <pre>}.
+   */
+  public static String toHtml(Object value) {
+    Map<String, String> bundle = Renderers.render(value);
+    if (bundle.containsKey(MimeBundle.HTML)) {
+      return bundle.get(MimeBundle.HTML);
+    }
+    if (bundle.containsKey(MimeBundle.PNG)) {
+      return "<img src=\"data:image/png;base64," + bundle.get(MimeBundle.PNG) + "\" alt=\""
+          + com.google.common.html.HtmlEscapers.htmlEscaper().escape(bundle.getOrDefault(MimeBundle.TEXT, "")) + "\"/>";
+    }
+    if (bundle.containsKey(MimeBundle.SVG)) {
+      return bundle.get(MimeBundle.SVG);
+    }
+    return "<pre>" + com.google.common.html.HtmlEscapers.htmlEscaper().escape(bundle.getOrDefault(MimeBundle.TEXT, "null")) + "</pre>";
   }
 
   /** Returns the bundle {@code value} displays as (empty for null). */

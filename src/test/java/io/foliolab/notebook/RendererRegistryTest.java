@@ -184,6 +184,18 @@ class RendererRegistryTest {
     assertTrue(bundle.containsKey("text/plain"));
   }
 
+  @Test
+  void toHtmlComposesValues() {
+    assertTrue(Notebook.toHtml(Table.create("t", IntColumn.create("x", 1))).startsWith("<div class=\"foliolab-table\">"));
+    XYChart chart = new XYChartBuilder().width(50).height(40).title("c").build();
+    chart.addSeries("s", new double[] {1, 2}, new double[] {1, 2});
+    String img = Notebook.toHtml(chart);
+    assertTrue(img.startsWith("<img src=\"data:image/png;base64,iVBORw0KGgo"), img.substring(0, 60));
+    assertTrue(img.endsWith("alt=\"XYChart &quot;c&quot; 50x40: 1 series: s (2 points)\"/>"), img.substring(img.length() - 80));
+    assertEquals("<pre>a &lt; b</pre>", Notebook.toHtml("a < b"));
+    assertEquals("<svg xmlns=\"x\"></svg>", Notebook.toHtml(Svg.of("<svg xmlns=\"x\"></svg>")));
+  }
+
   private static int count(String s, String what) {
     List<Integer> at = new ArrayList<>();
     for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
