@@ -199,6 +199,10 @@ class SharedKernelProbes(unittest.TestCase):
         self.assertRegex(reply["implementation_version"], r"^\d+\.\d+")
         self.assertEqual(reply["language_info"]["name"], "java")
 
+    def test_heartbeat_beats(self):
+        time.sleep(2.5)  # the client pings once per second
+        self.assertTrue(self.k.kc.hb_channel.is_beating())
+
     # --- rich display ----------------------------------------------------------------------
 
     def test_table_is_row_capped_html_and_text(self):

@@ -56,8 +56,8 @@ final class KernelConnection extends JupyterConnection {
     controlChannel.bind(props);
     iopub.setLinger(1000);
     stdin.setLinger(1000);
-    iopub.bind(props);
-    stdin.bind(props);
+    iopub.bind(address(props, props.getIopubPort()));
+    stdin.bind(address(props, props.getStdinPort()));
     iopub.sendMessage(new Message<>(null, PublishStatus.MESSAGE_TYPE, PublishStatus.STARTING));
   }
 
