@@ -25,7 +25,7 @@ fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/foliolab-kernel-tests.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
-timeout 60 java -jar "$jar" kernel install --prefix "$tmp/prefix" --jar "$jar"
+timeout 300 java -jar "$jar" kernel install --prefix "$tmp/prefix" --jar "$jar"
 export JUPYTER_PATH="$tmp/prefix/share/jupyter"
 export JUPYTER_DATA_DIR="$tmp/data"
 export JUPYTER_RUNTIME_DIR="$tmp/runtime"

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * {@code System.out} and {@code System.err} while the kernel runs: bytes are buffered and
  * published as {@code stream} messages to the most recent cell, at most every 50 ms (so a loop
  * printing a million lines sends few messages), and whenever the kernel flushes (before a display,
- * at the end of a cell). Before any cell, output goes to the kernel's own stderr.
+ * at the end of a cell), through the {@link OutputQueue}. Before any cell, output goes to the
+ * kernel's own stderr.
  */
 final class CellStreams implements AutoCloseable {
   private final Sink out;
@@ -22,9 +23,9 @@ final class CellStreams implements AutoCloseable {
   private volatile boolean running = true;
   private volatile ShellReplyEnvironment env;
 
-  CellStreams(PrintStream fallback) {
-    this.out = new Sink(PublishStream.StreamType.OUT, fallback);
-    this.err = new Sink(PublishStream.StreamType.ERR, fallback);
+  CellStreams(PrintStream fallback, OutputQueue queue) {
+    this.out = new Sink(PublishStream.StreamType.OUT, fallback, queue);
+    this.err = new Sink(PublishStream.StreamType.ERR, fallback, queue);
     this.stdout = new PrintStream(out, false, StandardCharsets.UTF_8);
     this.stderr = new PrintStream(err, false, StandardCharsets.UTF_8);
     this.flusher =
@@ -54,7 +55,7 @@ final class CellStreams implements AutoCloseable {
     return env;
   }
 
-  /** Publishes everything buffered so far, stdout first. */
+  /** Queues everything buffered so far for publication, stdout first. */
   void flush() {
     stdout.flush();
     stderr.flush();
@@ -72,11 +73,13 @@ final class CellStreams implements AutoCloseable {
   private static final class Sink extends OutputStream {
     private final PublishStream.StreamType type;
     private final PrintStream fallback;
+    private final OutputQueue queue;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
-    Sink(PublishStream.StreamType type, PrintStream fallback) {
+    Sink(PublishStream.StreamType type, PrintStream fallback, OutputQueue queue) {
       this.type = type;
       this.fallback = fallback;
+      this.queue = queue;
     }
 
     @Override
@@ -102,7 +105,7 @@ final class CellStreams implements AutoCloseable {
         fallback.print(text);
         fallback.flush();
       } else {
-        env.publish(new PublishStream(type, text));
+        queue.publish(env, new PublishStream(type, text));
       }
     }
   }

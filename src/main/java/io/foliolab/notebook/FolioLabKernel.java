@@ -52,6 +52,7 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
   static final long STOP_AFTER_MILLIS = 500;
 
   private final CellStreams streams;
+  private final OutputQueue outputQueue;
   private final JupyterInputStream stdin = new JupyterInputStream(StandardCharsets.UTF_8);
   private final CellHistory history = new CellHistory();
   private final CompletableFuture<JShellEvaluator> evaluator;
@@ -70,10 +71,11 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
    * Starts JShell in the background (the first cell waits for it) with {@code classpath} visible
    * and the {@link #defaultImports} run.
    */
-  FolioLabKernel(List<String> classpath, CellStreams streams) {
+  FolioLabKernel(List<String> classpath, CellStreams streams, OutputQueue output) {
     super(StandardCharsets.UTF_8);
     setShouldReplaceStdStreams(false);
     this.streams = streams;
+    this.outputQueue = output;
     this.evaluator =
         CompletableFuture.supplyAsync(
             () -> {
@@ -214,6 +216,8 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
       try {
         Map<String, String> bundle = runCell(code, "In[" + count + "]");
         Map<String, Object> userExpressions = userExpressions(request.getUserExpr());
+        streams.flush();
+        outputQueue.sync();
         if (!silent && !bundle.isEmpty()) {
           output = bundle.getOrDefault(MimeBundle.TEXT, "");
           env.publish(new PublishExecuteResult(count, displayData(bundle)));
@@ -225,6 +229,7 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
         reply.put("payload", List.of());
       } catch (CellFailure f) {
         streams.flush();
+        outputQueue.sync();
         if (!silent) {
           env.publish(new PublishError(f.ename(), f.evalue(), f.traceback()));
         }
@@ -242,6 +247,8 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
       reply.put("execution_count", count);
       reply(env, MessageType.EXECUTE_REPLY, reply);
     } finally {
+      streams.flush();
+      outputQueue.sync();
       env.setStatusIdle();
     }
   }
@@ -329,7 +336,7 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
     cellDisplayIds.add(displayId);
     DisplayData data = displayData(bundle);
     data.setDisplayId(displayId);
-    env.publish(new PublishDisplayData(data));
+    outputQueue.publish(env, new PublishDisplayData(data));
   }
 
   /** {@link Notebook.Output}: an update_display_data message. */
@@ -342,7 +349,7 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
     streams.flush();
     DisplayData data = displayData(bundle);
     data.setDisplayId(displayId);
-    env.publish(new PublishUpdateDisplayData(data));
+    outputQueue.publish(env, new PublishUpdateDisplayData(data));
   }
 
   /** {@link Notebook.Output}: a clear_output message. */
@@ -353,7 +360,7 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
       return;
     }
     streams.flush();
-    env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+    outputQueue.publish(env, wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
   }
 
   private void history(ShellReplyEnvironment env, Message<HistoryRequest> message) {

@@ -41,8 +41,9 @@ final class KernelMain {
     org.slf4j.LoggerFactory.getILoggerFactory();
 
     List<String> classpath = classpath();
-    CellStreams streams = new CellStreams(kernelErr);
-    FolioLabKernel kernel = new FolioLabKernel(classpath, streams);
+    OutputQueue output = new OutputQueue();
+    CellStreams streams = new CellStreams(kernelErr, output);
+    FolioLabKernel kernel = new FolioLabKernel(classpath, streams, output);
     System.setOut(streams.stdout);
     System.setErr(streams.stderr);
     System.setIn(kernel.stdin());
@@ -68,6 +69,7 @@ final class KernelMain {
     haltLater(5000);
     kernel.onShutdown(false);
     streams.close();
+    output.close();
     connection.close();
     return 0;
   }

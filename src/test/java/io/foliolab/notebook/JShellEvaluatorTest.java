@@ -105,8 +105,9 @@ class JShellEvaluatorTest {
 
   @Test
   void cooperativeInterruptEndsTheCell() throws Exception {
-    CompletableFuture<CellFailure> failure = runAsync("long spins = 0;\nwhile (true) { Interrupts.checkInterrupted(); spins++; }");
-    Thread.sleep(300);
+    shell.eval("long spins = 0;");
+    CompletableFuture<CellFailure> failure = runAsync("while (true) { Interrupts.checkInterrupted(); spins++; }");
+    awaitRunning();
     shell.interrupt();
     CellFailure f = failure.get(5, TimeUnit.SECONDS);
     assertEquals(CellInterruptedException.class.getName(), f.ename());
@@ -117,13 +118,21 @@ class JShellEvaluatorTest {
   @Test
   void busyLoopIsStoppedByForce() throws Exception {
     CompletableFuture<CellFailure> failure = runAsync("while (true) { }");
-    Thread.sleep(300);
-    assertTrue(shell.isRunning());
+    awaitRunning();
     assertEquals(1, shell.stopBusyThreads());
     CellFailure f = failure.get(5, TimeUnit.SECONDS);
     assertEquals(CellInterruptedException.class.getName(), f.ename());
     assertEquals(0, shell.stopBusyThreads());
     assertEquals(3, value("1 + 2"));
+  }
+
+  /** Waits (compiling may take a while on a busy machine) until a snippet runs. */
+  private static void awaitRunning() throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!shell.isRunning()) {
+      assertTrue(System.nanoTime() < deadline, "the cell did not start running within 20 s");
+      Thread.sleep(10);
+    }
   }
 
   private static CompletableFuture<CellFailure> runAsync(String code) {
