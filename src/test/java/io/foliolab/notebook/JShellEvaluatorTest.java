@@ -108,6 +108,7 @@ class JShellEvaluatorTest {
     shell.eval("long spins = 0;");
     CompletableFuture<CellFailure> failure = runAsync("while (true) { Interrupts.checkInterrupted(); spins++; }");
     awaitRunning();
+    Thread.sleep(50);
     shell.interrupt();
     CellFailure f = failure.get(5, TimeUnit.SECONDS);
     assertEquals(CellInterruptedException.class.getName(), f.ename());
