@@ -22,6 +22,7 @@ public final class Main {
     register(new ScenariosCommand());
     register(new ExploreCommand());
     register(new ReplayCommand());
+    register(new KernelCliCommand());
     register(new VersionCommand());
   }
 
@@ -61,6 +62,9 @@ public final class Main {
       return usageError(err, unknown(name));
     }
     List<String> rest = words.subList(1, words.size());
+    if (c instanceof KernelCliCommand k) {
+      return k.runRaw(rest, out, err);
+    }
     if (rest.contains("--help")) {
       out.print(c.usage());
       return 0;
