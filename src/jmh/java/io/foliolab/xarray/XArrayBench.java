@@ -66,17 +66,6 @@ public class XArrayBench {
     return t.xa.load(t.nextIndex());
   }
 
-  /** The same lookup through the general cursor path (new XaState, xas_load, xas_retry). */
-  @Benchmark
-  public Object loadViaXasLoad(Tree t) {
-    XaState xas = new XaState(t.xa, t.nextIndex());
-    Object entry;
-    do {
-      entry = xas.load();
-    } while (xas.retry(entry));
-    return entry;
-  }
-
   /** xa_store overwriting a random index (same-kind entry, no allocation in the tree). */
   @Benchmark
   public Object store(Tree t) {

@@ -458,13 +458,24 @@ public final class XArray {
     node.allocator.kmemCacheFree(node);
   }
 
+  private static final int MAX_WARNINGS = 64;
+  private long warnCount;
+
   void warn(String message) {
-    warnings.add(message);
+    warnCount++;
+    if (warnings.size() < MAX_WARNINGS) {
+      warnings.add(message);
+    }
   }
 
-  /** The kernel WARNs that fired on this array, oldest first. */
+  /** The first (up to 64) kernel WARNs that fired on this array, oldest first. */
   public List<String> warnings() {
     return ImmutableList.copyOf(warnings);
+  }
+
+  /** How many kernel WARNs fired on this array. */
+  public long warnCount() {
+    return warnCount;
   }
 
   static void checkMark(int mark) {
@@ -494,9 +505,6 @@ public final class XArray {
    * the walk on a retry entry. Context: takes and releases the RCU read lock.
    */
   public Object load(long index) {
-    if (observer == null && descendVariant == XaConfig.Descend.CURRENT) {
-      return loadUnobserved(index);
-    }
     XaState xas = new XaState(this, index);
     Object entry;
     do {
@@ -506,47 +514,6 @@ public final class XArray {
       }
     } while (xas.retry(entry));
     return entry;
-  }
-
-  /**
-   * {@link #load} without an observer: the same walk ({@code xas_start}, then {@code
-   * xas_descend} with the current sibling loop until a leaf or a non-node entry, zero read as
-   * NULL, a retry entry restarting from the head), with the cursor kept in locals and plain field
-   * reads, since nothing can observe the loads.
-   */
-  private Object loadUnobserved(long index) {
-    for (;;) {
-      Object entry = head;
-      if (entry instanceof XaNode) {
-        XaNode node = (XaNode) entry;
-        if (Long.compareUnsigned(index >>> node.shift, chunkMask) > 0) {
-          return null;
-        }
-        for (;;) {
-          int shift = node.shift;
-          Object[] slots = node.slots;
-          entry = slots[(int) (index >>> shift) & chunkMask];
-          while (entry instanceof XaInternal && isSibling(entry)) {
-            entry = slots[((XaInternal) entry).number];
-            if (shift != 0 && entry instanceof XaNode) {
-              entry = XaEntry.XA_RETRY_ENTRY;
-            }
-          }
-          if (shift == 0 || !(entry instanceof XaNode)) {
-            break;
-          }
-          node = (XaNode) entry;
-        }
-      } else if (index != 0) {
-        return null;
-      }
-      if (entry == XaEntry.XA_ZERO_ENTRY) {
-        return null;
-      }
-      if (entry != XaEntry.XA_RETRY_ENTRY) {
-        return entry;
-      }
-    }
   }
 
   /**

@@ -223,8 +223,7 @@ class XaObserverTest {
 
   @Test
   void xaLoadGivesTheSameAnswersWithAndWithoutAnObserver() {
-    // XArray.load has a fast path for arrays without an observer; it must agree with the
-    // reported walk everywhere, including siblings, zero entries and huge indices.
+    // Installing an observer must not change any answer (siblings, zero entries, huge indices).
     java.util.Random rnd = new java.util.Random(7);
     for (int shift : new int[] {4, 6}) {
       XArray xa = new XArray("xa", XaConfig.DEFAULT.withChunkShift(shift));
