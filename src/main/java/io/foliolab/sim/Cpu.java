@@ -103,7 +103,7 @@ public final class Cpu {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   void setUpBuffer(int lanes) {
     sb = new Word(m, "store_buffer[cpu" + id + "]", 0);
     laneCell = new Word[lanes];
