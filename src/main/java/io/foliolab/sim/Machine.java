@@ -575,6 +575,10 @@ public final class Machine {
         break;
       case Cpu.P_STORE:
         Publication p = c.stores.removeFirst();
+        if (p.label() != null) {
+          label = p.label();
+          currentLabel = label;
+        }
         Cell cell = p.cell();
         String before = tracing ? cell.show() : null;
         recordAccess(cell.loc, p.kind(), -1L);
