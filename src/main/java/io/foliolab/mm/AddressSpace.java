@@ -41,6 +41,8 @@ public final class AddressSpace {
   private final int minOrder;
   private final int maxOrder;
   private final boolean shmem;
+  /** {@code mapping->nrpages} (see the nrpages section below). */
+  private final Word nrpages;
 
   private AddressSpace(Builder b, Machine m) {
     this.name = b.name;
@@ -54,6 +56,7 @@ public final class AddressSpace {
     this.minOrder = b.minOrder;
     this.maxOrder = b.maxOrder;
     this.shmem = b.shmem;
+    this.nrpages = new Word(m, b.name + ".nrpages", 0);
   }
 
   /** A builder for a mapping on {@code machine}; defaults: an XFS-like file, see {@link Builder}. */
@@ -164,6 +167,22 @@ public final class AddressSpace {
     return xaLock;
   }
 
+  /**
+   * {@code xas_lock_irq(&xas)} on {@code i_pages}: takes the spinlock (one blocking action; must be
+   * the first action of its step) and marks the XArray model's own lock as held, so that its
+   * write-side functions may run.
+   */
+  public void xaLockIrq(Cpu cpu) {
+    cpu.lock(xaLock);
+    iPages.xaLock();
+  }
+
+  /** {@code xas_unlock_irq(&xas)}: releases the spinlock (one action). */
+  public void xaUnlockIrq(Cpu cpu) {
+    iPages.xaUnlock();
+    cpu.unlock(xaLock);
+  }
+
   /** {@code mapping->i_mmap_rwsem}. */
   public RwSem iMmapRwsem() {
     return iMmapRwsem;
@@ -232,6 +251,7 @@ public final class AddressSpace {
     folio.initMapping(this);
     Object r = iPages.storeOrder(folio.peekIndex(), order, folio, XaGfp.GFP_KERNEL);
     checkState(!XaEntry.isErr(r), "xa_store_order(%s) failed: %s", folio, XaEntry.describe(r));
+    nrpages.init(nrpages.peek() + (1L << order));
   }
 
   /**
@@ -248,5 +268,24 @@ public final class AddressSpace {
   @Override
   public String toString() {
     return name;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // mapping->nrpages (added with __filemap_add_folio / page_cache_delete): the number of pages in
+  // the page cache, a plain unsigned long updated under the xa_lock. Folios added at set-up count.
+
+  /** Loads {@code mapping->nrpages} (one plain load). */
+  public long nrpagesRead(Cpu cpu) {
+    return cpu.read(nrpages);
+  }
+
+  /** Stores {@code mapping->nrpages} (one plain store; the caller holds the xa_lock). */
+  public void nrpagesWrite(Cpu cpu, long v) {
+    cpu.write(nrpages, v);
+  }
+
+  /** {@code mapping->nrpages} without an access: for dumps and assertions. */
+  public long peekNrpages() {
+    return nrpages.peek();
   }
 }

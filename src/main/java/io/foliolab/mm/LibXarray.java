@@ -599,6 +599,71 @@ public final class LibXarray {
   }
 
   // ===============================================================================================
+
+  /**
+   * {@code xas_get_order(xas)} (lib/xarray.c, a4864671ca0b, v6.10+): the order of the entry the
+   * cursor was walked to: probe {@code xa_offset + 1, +2, +4, ...} while they hold siblings (one
+   * slot load per step), then add the node's shift (one load); 0 for an entry in the head.
+   * Context: RCU (the answer may be stale the moment it is returned) or xa_lock.
+   *
+   * @throws IllegalStateException if the cursor has not been walked
+   */
+  public static final class XasGetOrder extends Routine<XasGetOrder.Pc> {
+    /** Steps. */
+    public enum Pc { xas_get_order, probe, shift }
+
+    private static final StepNames<Pc> NAMES = StepNames.of("xas_get_order", Pc.class);
+    private XaState xas;
+    private XaNode node;
+    private int order;
+
+    public XasGetOrder() {
+      super(NAMES);
+    }
+
+    /** Binds the cursor for the next call. */
+    public XasGetOrder on(XaState xas) {
+      this.xas = checkNotNull(xas, "xas");
+      return this;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      XArray xa = xas.xa();
+      switch (pc) {
+        case xas_get_order: {
+          Object n = xas.xaNode();
+          if (n == null) {
+            cpu.ret(0);
+            return;
+          }
+          checkState(n instanceof XaNode, "xas_get_order: cursor is not walked (%s)", n);
+          node = (XaNode) n;
+          order = 0;
+          pc = Pc.probe;
+          return;
+        }
+        case probe: {
+          int slot = xas.offset() + (1 << order);
+          if (slot >= xa.chunkSize()) {
+            pc = Pc.shift;
+            return;
+          }
+          if (!isSibling(xa, xa.loadSlot(node, slot))) {
+            pc = Pc.shift;
+            return;
+          }
+          order++;
+          return;
+        }
+        case shift:
+          cpu.ret(order + xa.loadShift(node));
+          return;
+      }
+    }
+  }
+
+  // ===============================================================================================
   // The normal API's RCU readers used unlocked by __filemap_add_folio (5.17 - 6.9): xa_load and
   // xa_get_order. (Added for the writeback / add-folio work; built on the xas_* routines above.)
 

@@ -64,6 +64,11 @@ public final class Memmap {
     }
   }
 
+  /** Position just past the folio whose head is at {@code pos} ({@code folio_next}). */
+  int next(int pos) {
+    return pos + (1 << struct(pos).peekOrder());
+  }
+
   void install(Folio head) {
     structs[0] = head;
   }
