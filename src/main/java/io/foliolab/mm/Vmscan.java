@@ -236,4 +236,55 @@ public final class Vmscan {
       }
     }
   }
+
+  // ===============================================================================================
+
+  /**
+   * Reclaim as an agent of memory pressure: {@code kswapd} (mm/vmscan.c, v6.9), woken by an
+   * allocation that found its zone below the low watermark ({@code wakeup_kswapd}), runs
+   * {@code balance_pgdat} → {@code shrink_node} → {@link ShrinkInactiveList}, whose LRU scan
+   * reaches the given folio. Whether pressure wakes it is the choice point {@link #RECLAIM}
+   * (ordinary: it stays asleep). Returns the number of folios reclaimed. Context: the kswapd
+   * kernel thread.
+   */
+  public static final class Kswapd extends Routine<Kswapd.Pc> {
+    /** Steps. */
+    public enum Pc { wakeup_kswapd, shrink_inactive_list, done }
+
+    private static final StepNames<Pc> NAMES = StepNames.of("kswapd", Pc.class);
+    private final ShrinkInactiveList shrink = new ShrinkInactiveList();
+    private Folio folio;
+    private long eviction;
+
+    public Kswapd() {
+      super(NAMES);
+    }
+
+    /** Binds the folio the LRU scan reaches and the eviction counter for its shadow. */
+    public Kswapd on(Folio folio, long eviction) {
+      this.folio = checkNotNull(folio, "folio");
+      checkArgument(eviction >= 0, "eviction counter %s must be >= 0", eviction);
+      this.eviction = eviction;
+      return this;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case wakeup_kswapd:
+          if (cpu.choose(RECLAIM) == 0) {
+            cpu.ret(0);
+            return;
+          }
+          pc = Pc.shrink_inactive_list;
+          return;
+        case shrink_inactive_list:
+          call(cpu, shrink.on(folio, eviction), Pc.done);
+          return;
+        case done:
+          cpu.ret(cpu.retval());
+          return;
+      }
+    }
+  }
 }
