@@ -7,6 +7,7 @@ import java.util.Collection;
 public final class Scenarios {
   private static final ImmutableMap<String, Scenario> ALL = index(
       // one line per scenario class
+      new DirtySiblingTag(),
       new AddFolioStaleNodes());
 
   private Scenarios() {}
