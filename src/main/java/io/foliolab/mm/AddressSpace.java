@@ -179,8 +179,8 @@ public final class AddressSpace {
 
   /** {@code xas_unlock_irq(&xas)}: releases the spinlock (one action). */
   public void xaUnlockIrq(Cpu cpu) {
-    iPages.xaUnlock();
     cpu.unlock(xaLock);
+    iPages.xaUnlock();
   }
 
   /** {@code mapping->i_mmap_rwsem}. */
