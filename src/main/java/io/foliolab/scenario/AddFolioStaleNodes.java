@@ -6,7 +6,7 @@ import com.google.common.collect.ImmutableList;
 import io.foliolab.mm.AddressSpace;
 import io.foliolab.mm.Filemap;
 import io.foliolab.mm.Folio;
-import io.foliolab.mm.PageCacheSlots;
+import io.foliolab.mm.PageCacheCheck;
 import io.foliolab.mm.PageFlags;
 import io.foliolab.mm.Readahead;
 import io.foliolab.mm.Vmscan;
@@ -148,8 +148,9 @@ public final class AddFolioStaleNodes implements Scenario {
       m.addCpu(new Readahead.PageCacheRaOrder(version).on(mapping, first, index));
       m.addCpu(new Readahead.PageCacheRaOrder(version).on(mapping, second, newIndex));
       m.addCpu(new Vmscan.Kswapd().on(first, EVICTION_RECLAIM));
-      m.addInvariant(() -> PageCacheSlots.check(mapping));
-      m.addExitCheck(() -> PageCacheSlots.check(mapping));
+      m.addInvariant(PageCacheCheck.reachable(mapping));
+      m.addExitCheck(PageCacheCheck.reachable(mapping));
+      m.addExitCheck(PageCacheCheck.atExit(mapping, index, index + nr - 1));
     };
   }
 }

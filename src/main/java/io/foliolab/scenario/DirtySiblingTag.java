@@ -8,7 +8,7 @@ import io.foliolab.mm.Folio;
 import io.foliolab.mm.HugeMemory;
 import io.foliolab.mm.LibXarray;
 import io.foliolab.mm.Migrate;
-import io.foliolab.mm.PageCacheSlots;
+import io.foliolab.mm.PageCacheCheck;
 import io.foliolab.mm.PageFlags;
 import io.foliolab.mm.PageWriteback;
 import io.foliolab.sim.Model;
@@ -155,7 +155,8 @@ public final class DirtySiblingTag implements Scenario {
       }
       m.addCpu(new PageWriteback.WriteCachePages(LibXarray.FindMarked.NO_SIBLING_CHECK)
           .on(mapping, 0, -1L, PageWriteback.SyncMode.WB_SYNC_NONE));
-      m.addExitCheck(() -> PageCacheSlots.check(mapping));
+      m.addExitCheck(PageCacheCheck.reachable(mapping));
+      m.addExitCheck(PageCacheCheck.atExit(mapping, index, index + nr - 1));
     };
   }
 }
