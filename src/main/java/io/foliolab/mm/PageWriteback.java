@@ -85,8 +85,8 @@ public final class PageWriteback {
           return;
         case xa_set_mark: {
           long i = index;
-          pc = Pc.xa_unlock;
           XaWrite.run(cpu, mapping, () -> mapping.iPages().__setMark(i, PAGECACHE_TAG_DIRTY));
+          pc = Pc.xa_unlock;
           return;
         }
         case xa_unlock:
@@ -243,13 +243,13 @@ public final class PageWriteback {
           return;
         case xas_for_each_marked: {
           XaState xas = new XaState(mapping.iPages(), start);
-          pc = Pc.xas_unlock_irq;
           XaWrite.run(cpu, mapping, () -> {
             for (Object e = xas.findMarked(end, PAGECACHE_TAG_DIRTY); e != null;
                 e = xas.nextMarked(end, PAGECACHE_TAG_DIRTY)) {
               xas.setMark(PAGECACHE_TAG_TOWRITE);
             }
           });
+          pc = Pc.xas_unlock_irq;
           return;
         }
         case xas_unlock_irq:
@@ -354,7 +354,6 @@ public final class PageWriteback {
           // folio_index() of a locked folio in the cache cannot change: read locally.
           XaState xas = new XaState(mapping.iPages(), folio.peekIndex());
           boolean d = dirty;
-          pc = Pc.xas_unlock_irqrestore;
           XaWrite.run(cpu, mapping, () -> {
             xas.load();
             xas.setMark(PAGECACHE_TAG_WRITEBACK);
@@ -363,6 +362,7 @@ public final class PageWriteback {
             }
             xas.clearMark(PAGECACHE_TAG_TOWRITE);
           });
+          pc = Pc.xas_unlock_irqrestore;
           return;
         }
         case xas_unlock_irqrestore:
@@ -473,7 +473,8 @@ public final class PageWriteback {
           return;
         case folio_batch_release:
           if (released < batch.size()) {
-            ((Folio) batch.get(released++)).put(cpu);
+            ((Folio) batch.get(released)).put(cpu);
+            released++;
             return;
           }
           pc = Pc.filemap_get_folios_tag;
