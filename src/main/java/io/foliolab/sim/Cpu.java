@@ -688,6 +688,51 @@ public final class Cpu {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // XArray words (see XaBinding).
+
+  /** A load of an XArray word by a reader step, reported by the XArray's observer. */
+  void xaLoad(Cell c, Object value) {
+    action(c, Machine.READ, -1L);
+    log(c, Machine.READ, 0, value);
+    if (m.tracing) {
+      m.trace(id, "load", c, c.show(0, value), c.show(0, value));
+    }
+  }
+
+  /**
+   * Runs a write-side XArray operation ({@code xas_store}, {@code xas_split}, {@code __xa_store},
+   * ...) as this step's one action. The caller must hold the lock that models {@code xa_lock}.
+   * The operation runs at once against the true state, its stores are recorded and rolled back,
+   * and this CPU's next steps publish them one store per step, in program order, so that RCU
+   * readers can see every intermediate state; the CPU's program continues after the last one.
+   *
+   * @throws IllegalStateException if no XArray is attached to the machine ({@link XaBinding})
+   */
+  public void xaWrite(Runnable operation) {
+    XaBinding b = m.xa;
+    if (b == null) {
+      throw new IllegalStateException("no XArray attached to the machine (XaBinding.attach)");
+    }
+    first(true);
+    if (probing) {
+      status = ENABLED;
+      throw Signal.PROBED;
+    }
+    if (acted) {
+      throw new IllegalStateException("step " + m.currentLabel + " on CPU " + id
+          + " runs an XArray write after a shared action; one action per step");
+    }
+    acted = true;
+    boolean was = internal;
+    internal = true;
+    try {
+      b.write(this, operation);
+    } finally {
+      internal = was;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Choices and failures.
 
   /**

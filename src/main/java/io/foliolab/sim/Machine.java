@@ -103,6 +103,12 @@ public final class Machine {
   private int contextSwitches;
 
   ChoiceOracle oracle = ChoiceOracle.ORDINARY;
+  /** False while a model builds the initial state; true once CPUs may run. */
+  boolean running;
+  /** The CPU whose step is being run (or probed). */
+  Cpu current;
+  /** The XArrays attached to this execution, if any. */
+  XaBinding xa;
   boolean tracing;
   private final List<TraceStep> trace = new ArrayList<>();
   String currentLabel = "";
@@ -148,8 +154,32 @@ public final class Machine {
     exitChecks.clear();
     rcuCallbacks.clear();
     currentLabel = "";
+    running = false;
+    current = null;
+    xa = null;
     model.setUp(this);
+    running = true;
     checkState(nCpus > 0, "model %s added no CPU", model);
+  }
+
+  /** Reserves {@code n} consecutive locations for cells placed later; returns the first. */
+  int reserve(int n) {
+    while (nCells + n > cells.length) {
+      cells = Arrays.copyOf(cells, cells.length * 2);
+    }
+    int base = nCells;
+    nCells += n;
+    return base;
+  }
+
+  /** Puts a cell made for a reserved location in place. */
+  void place(Cell c) {
+    cells[c.loc] = c;
+  }
+
+  /** The cell at {@code loc}, or null if reserved but not made yet. */
+  Cell cellAt(int loc) {
+    return cells[loc];
   }
 
   int register(Cell c) {
@@ -273,6 +303,7 @@ public final class Machine {
     c.probing = true;
     c.acted = false;
     c.firstCall = true;
+    current = c;
     try {
       currentLabel = r.label();
       r.step(c);
@@ -363,6 +394,7 @@ public final class Machine {
     c.probing = probe;
     c.acted = false;
     c.choice = -1;
+    current = c;
     int local = 0;
     String label = "";
     evAccStart[nEvents] = nAcc;
@@ -448,6 +480,7 @@ public final class Machine {
   }
 
   private void runPending(Cpu c) {
+    current = c;
     evAccStart[nEvents] = nAcc;
     byte type = EV_PLAIN;
     String label = c.depth == 0 ? "(exit)" : c.stack[c.depth - 1].label();
@@ -484,7 +517,7 @@ public final class Machine {
         Publication p = c.stores.removeFirst();
         Cell cell = p.cell();
         String before = tracing ? cell.show() : null;
-        recordAccess(cell.loc, WRITE, -1L);
+        recordAccess(cell.loc, p.kind(), -1L);
         remember(cell);
         p.apply();
         if (tracing) {
@@ -492,8 +525,14 @@ public final class Machine {
         }
         if (c.stores.isEmpty()) {
           c.pending = Cpu.P_NONE;
-          if (p instanceof Cpu.CellStore) {
-            break;
+        }
+        if (p.lastOfOperation()) {
+          boolean was = c.internal;
+          c.internal = true;
+          try {
+            p.published(c);
+          } finally {
+            c.internal = was;
           }
           for (Invariant check : publicationChecks) {
             String msg = check.check();
@@ -726,7 +765,7 @@ public final class Machine {
     histEvent[h] = nEvents;
     histLoc[h] = cell.loc;
     histVal[h] = cell.value;
-    histRef[h] = cell.ref;
+    histRef[h] = cell.currentRef();
     nHist = h + 1;
   }
 
@@ -768,7 +807,7 @@ public final class Machine {
       int loc = c.waitLoc[w];
       int h = firstWriteSince(loc, k);
       boolean same = h < 0 ? cells[loc].holds(c.waitVal[w], c.waitRef[w])
-          : histVal[h] == c.waitVal[w] && histRef[h] == c.waitRef[w];
+          : cells[loc].same(histVal[h], histRef[h], c.waitVal[w], c.waitRef[w]);
       if (!same) {
         return true;
       }
@@ -779,7 +818,7 @@ public final class Machine {
   /** The value location {@code loc} held just before event k (from the store history). */
   private boolean heldAt(int loc, int k, long v, Object r) {
     int h = firstWriteSince(loc, k);
-    return h < 0 ? cells[loc].holds(v, r) : histVal[h] == v && histRef[h] == r;
+    return h < 0 ? cells[loc].holds(v, r) : cells[loc].same(histVal[h], histRef[h], v, r);
   }
 
   private long valueAt(int loc, int k) {
@@ -892,6 +931,19 @@ public final class Machine {
     }
     if (tracing) {
       trace(c.id, what, null, "", "readers " + Long.toBinaryString(mask));
+    }
+    return mask;
+  }
+
+  /** The CPUs inside an RCU read-side section, recorded as reads of their RCU state. */
+  long readersNow() {
+    long mask = 0;
+    for (int i = 0; i < nCpus; i++) {
+      Cell rc = cpus[i].rcuCell;
+      recordAccess(rc.loc, READ, -1L);
+      if ((rc.value & 0xffff) != 0) {
+        mask |= 1L << i;
+      }
     }
     return mask;
   }
