@@ -42,6 +42,8 @@ public final class Machine {
   public static final int UNLOCK = 32;
   /** A shared (reader) operation on an rwsem: readers commute with each other. */
   public static final int SHARED = 64;
+  /** The waiting condition of a {@link #BLOCKING} access is "not empty" (store-buffer flush). */
+  public static final int NONEMPTY = 128;
 
   /**
    * Whether two accesses to the same location conflict (the steps do not commute): their masks
@@ -113,6 +115,8 @@ public final class Machine {
   private final List<TraceStep> trace = new ArrayList<>();
   String currentLabel = "";
   private int stepBound = DEFAULT_STEP_BOUND;
+  /** Weak memory: store-buffer lanes per CPU, 0 for sequential consistency. */
+  int weakLanes;
 
   private final List<Invariant> invariants = new ArrayList<>();
   private final List<Invariant> publicationChecks = new ArrayList<>();
@@ -158,6 +162,9 @@ public final class Machine {
     current = null;
     xa = null;
     model.setUp(this);
+    if (weakLanes > 0) {
+      addStoreBuffers();
+    }
     running = true;
     checkState(nCpus > 0, "model %s added no CPU", model);
   }
@@ -206,6 +213,38 @@ public final class Machine {
     return c;
   }
 
+  private void addStoreBuffers() {
+    int n = nCpus;
+    checkArgument(n * (1 + weakLanes) <= 64, "%s CPUs with %s store-buffer lanes each exceed 64"
+        + " schedulable agents", n, weakLanes);
+    for (int c = 0; c < n; c++) {
+      cpus[c].setUpBuffer(weakLanes);
+    }
+    for (int c = 0; c < n; c++) {
+      for (int k = 0; k < weakLanes; k++) {
+        Cpu agent = addCpu(new FlushLane());
+        agent.agentOf = c;
+        agent.agentLane = k;
+      }
+    }
+  }
+
+  /** Flushes one lane of a CPU's store buffer, one store per step, forever. */
+  private static final class FlushLane extends Routine<FlushLane.Pc> {
+    enum Pc { flush }
+
+    static final StepNames<Pc> NAMES = StepNames.of("store_buffer", Pc.class);
+
+    FlushLane() {
+      super(NAMES);
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      cpu.flushLane();
+    }
+  }
+
   /**
    * Checking mode: {@code check} runs after every step; a failure ends the execution with
    * {@link Outcome#CORRUPTION} on the CPU and label of that step. Under {@code dpor} use it only
@@ -237,6 +276,23 @@ public final class Machine {
   /** Records a {@link TraceStep} per access from now on (off by default: it allocates). */
   public void setTracing(boolean on) {
     tracing = on;
+  }
+
+  /**
+   * Weak memory mode (off with 0): each CPU's plain stores ({@link Cpu#write}, {@code atomicSet})
+   * go into a store buffer and become visible later, possibly out of program order, as steps of
+   * flush agents: {@code lanes} per CPU, numbered after the model's CPUs (agent
+   * {@code cpus + c * lanes + k} flushes lane k of CPU c, which holds the stores to locations
+   * {@code loc % lanes == k}, in order). A CPU reads its own buffered stores. A release store
+   * ({@code smp_store_release}, {@code rcu_assign_pointer}, {@code atomic_set_release}, unlocks)
+   * and every fully ordered operation (value-returning atomics, bit operations, lock
+   * acquisitions, {@code call_rcu}, {@code synchronize_rcu}, XArray write-side operations) first
+   * waits until the CPU's buffer is empty, so earlier stores are visible before it. Loads are not
+   * reordered. XArray publications and the store half of {@code __set_bit} are not buffered.
+   */
+  public void setWeakMemory(int lanes) {
+    checkArgument(lanes >= 0 && lanes <= 8, "store-buffer lanes %s must be in [0, 8]", lanes);
+    weakLanes = lanes;
   }
 
   /** An execution taking more than {@code bound} steps ends with HANG (default 100,000). */
@@ -304,11 +360,13 @@ public final class Machine {
     c.acted = false;
     c.firstCall = true;
     current = c;
+    evAccStart[nEvents] = nAcc;
     try {
       currentLabel = r.label();
       r.step(c);
     } catch (Signal s) {
       c.probing = false;
+      nAcc = evAccStart[nEvents];
       return;
     } catch (Failure f) {
       c.probing = false;
@@ -441,7 +499,9 @@ public final class Machine {
         }
       }
     } catch (Signal s) {
+      // Blocked (or probed): the step did nothing; drop any access it began to record.
       c.probing = false;
+      nAcc = evAccStart[nEvents];
       return;
     } catch (Failure f) {
       c.probing = false;
@@ -622,6 +682,8 @@ public final class Machine {
         return g.value >= 0;
       case Cpu.G_WRITE:
         return g.value == 0;
+      case Cpu.G_NONEMPTY:
+        return g.value > 0;
       default:
         return true;
     }
@@ -645,6 +707,9 @@ public final class Machine {
     boolean allDone = true;
     for (int i = 0; i < nCpus; i++) {
       Cpu c = cpus[i];
+      if (c.agentOf >= 0) {
+        continue;
+      }
       if (c.pending == Cpu.P_RETRY && spinning < 0) {
         spinning = i;
       }
@@ -673,6 +738,9 @@ public final class Machine {
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < nCpus; i++) {
         Cpu c = cpus[i];
+        if (c.agentOf >= 0) {
+          continue;
+        }
         if (c.status == Cpu.GUARDED || c.pending == Cpu.P_GP) {
           if (first < 0) {
             first = i;
@@ -693,7 +761,7 @@ public final class Machine {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < nCpus; i++) {
       Cpu c = cpus[i];
-      if (i == except || c.status == Cpu.FINISHED && c.pending == Cpu.P_NONE) {
+      if (i == except || c.agentOf >= 0 || c.status == Cpu.FINISHED && c.pending == Cpu.P_NONE) {
         continue;
       }
       sb.append("; ").append(c.pending == Cpu.P_RETRY
@@ -793,6 +861,8 @@ public final class Machine {
         return v >= 0;
       case Cpu.G_WRITE:
         return v == 0;
+      case Cpu.G_NONEMPTY:
+        return v > 0;
       default:
         return true;
     }
@@ -850,14 +920,20 @@ public final class Machine {
         }
         return true;
       default:
-        if (t > s && (accKind[s] & BLOCKING) != 0) {
-          return guardHeldAt(guardOf(accKind[s], accMask[s]), cells[accLoc[s]], accMask[s], k);
+        for (int a = s; a < t; a++) {
+          if ((accKind[a] & BLOCKING) != 0
+              && !guardHeldAt(guardOf(accKind[a], accMask[a]), cells[accLoc[a]], accMask[a], k)) {
+            return false;
+          }
         }
         return true;
     }
   }
 
   private static int guardOf(int kind, long mask) {
+    if ((kind & NONEMPTY) != 0) {
+      return Cpu.G_NONEMPTY;
+    }
     if ((kind & SHARED) != 0) {
       return Cpu.G_READ;
     }
@@ -1094,7 +1170,8 @@ public final class Machine {
   /** The kind of the access CPU {@code i} waits to perform (see {@link #pendingLocation}). */
   public int pendingKind(int i) {
     Cpu c = cpus[i];
-    return RMW | ACQUIRE | BLOCKING | (c.guard == Cpu.G_READ ? SHARED : 0);
+    return RMW | ACQUIRE | BLOCKING | (c.guard == Cpu.G_READ ? SHARED : 0)
+        | (c.guard == Cpu.G_NONEMPTY ? NONEMPTY : 0);
   }
 
   /** The bit mask of the access CPU {@code i} waits to perform. */
