@@ -981,7 +981,7 @@ public final class Filemap {
     /** Steps: the prologue, then the labels of the two loops. */
     public enum Pc { prologue, folio_ref_add, folio_mapping, folio_index,
       xa_get_order, got_order, xa_load, xas_split_alloc,
-      xas_lock_irq, locked, nrpages_read, nrpages_write, xas_unlock_irq, split_alloc_locked_out,
+      xas_lock_irq, locked, published, nrpages_read, nrpages_write, xas_unlock_irq, split_alloc_locked_out,
       xas_nomem, done, error_mapping, error_put }
 
     private static final StepNames<Pc> NAMES = StepNames.of("__filemap_add_folio", Pc.class);
@@ -1115,6 +1115,10 @@ public final class Filemap {
             cpu.oops(XAS_SPLIT_NO_NODE, folio.subject(XAS_SPLIT_NO_NODE, index));
             return;
           }
+          // The locked pass's stores are published (one per step) under this label.
+          pc = Pc.published;
+          return;
+        case published:
           pc = stored ? Pc.nrpages_read : Pc.xas_unlock_irq;
           return;
         case nrpages_read:

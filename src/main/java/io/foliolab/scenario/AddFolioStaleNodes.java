@@ -54,9 +54,10 @@ public final class AddFolioStaleNodes implements Scenario {
         + " covering its range, __filemap_add_folio must split that entry. CPU 2 is kswapd: if"
         + " memory pressure wakes it, its LRU scan reaches the first folio and, once the folio"
         + " is unlocked and unreferenced, __remove_mapping evicts it, leaving a new shadow entry."
-        + " Checks, after every step and at exit: every slot reachable from the root holds NULL,"
-        + " a value, a sibling of an earlier slot in its node, a node, or a live folio of this"
-        + " mapping whose index and order cover the slot.";
+        + " Checks, after every published write-side XArray operation and at exit: every slot"
+        + " reachable from the root holds NULL, a value, a sibling of an earlier slot in its"
+        + " node, a node, or a live folio of this mapping whose index and order cover the slot;"
+        + " at exit also no reference or folio lock is left over.";
   }
 
   @Override
@@ -148,7 +149,7 @@ public final class AddFolioStaleNodes implements Scenario {
       m.addCpu(new Readahead.PageCacheRaOrder(version).on(mapping, first, index));
       m.addCpu(new Readahead.PageCacheRaOrder(version).on(mapping, second, newIndex));
       m.addCpu(new Vmscan.Kswapd().on(first, EVICTION_RECLAIM));
-      m.addInvariant(PageCacheCheck.reachable(mapping));
+      m.addPublicationCheck(PageCacheCheck.reachable(mapping));
       m.addExitCheck(PageCacheCheck.reachable(mapping));
       m.addExitCheck(PageCacheCheck.atExit(mapping, index, index + nr - 1));
     };
