@@ -549,9 +549,9 @@ public final class Machine {
     switch (c.pending) {
       case Cpu.P_RETRY:
         for (int k = 0; k < c.waitSize; k++) {
-          accExpect[nAcc] = c.waitVal[k];
-          accExpectRef[nAcc] = c.waitRef[k];
           recordAccess(c.waitLoc[k], READ, -1L);
+          accExpect[nAcc - 1] = c.waitVal[k];
+          accExpectRef[nAcc - 1] = c.waitRef[k];
         }
         type = EV_RETRY;
         label = c.retryLabel;
@@ -563,8 +563,8 @@ public final class Machine {
       case Cpu.P_GP:
         for (int k = 0; k < nCpus; k++) {
           if ((c.gpMask & (1L << k)) != 0) {
-            accExpect[nAcc] = c.gpSnapshot[k];
             recordAccess(cpus[k].rcuCell.loc, READ, -1L);
+            accExpect[nAcc - 1] = c.gpSnapshot[k];
           }
         }
         type = EV_GP;
