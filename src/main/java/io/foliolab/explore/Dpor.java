@@ -172,9 +172,9 @@ final class Dpor {
           sleep[k] |= 1L << p;
           sleepRef[k][p] = k;
         }
-        long round = roundMask[k] & ~sleep[k] & enabledAt[k];
+        long round = roundMask[k] & ~sleep[k];
         if (round == 0) {
-          round = backtrack[k] & ~sleep[k] & enabledAt[k];
+          round = backtrack[k] & ~sleep[k];
           roundMask[k] = round;
         }
         if (round != 0) {
@@ -273,32 +273,48 @@ final class Dpor {
   private boolean descend(int d) {
     for (;;) {
       ensureNodes(d + 2);
-      if (m.over()) {
-        pendingRaces(d);
-        executions++;
-        return sink.accept(runner.record(0));
-      }
-      long en = 0;
-      for (int i = 0; i < nCpu; i++) {
-        if (m.enabled(i)) {
-          en |= 1L << i;
+      if (m.outcome() == null) {
+        // The first child: the lowest CPU that is not asleep and can take a step.
+        long asleep = sleep[d];
+        int p = -1;
+        for (int c = 0; c < nCpu; c++) {
+          if ((asleep & (1L << c)) == 0 && tryExecute(d, c)) {
+            p = c;
+            break;
+          }
+        }
+        if (p >= 0) {
+          d++;
+          continue;
+        }
+        if (asleep != 0) {
+          // Sleeping CPUs can still run: every way on is equivalent to one explored before.
+          redundant++;
+          sink.redundant();
+          return true;
         }
       }
-      enabledAt[d] = en;
-      long candidates = en & ~sleep[d];
-      if (candidates == 0) {
-        redundant++;
-        sink.redundant();
-        return true;
+      if (!m.over()) {
+        throw new IllegalStateException("no CPU could step at " + d + " but the execution goes on");
       }
-      int p = Long.numberOfTrailingZeros(candidates);
-      backtrack[d] |= 1L << p;
-      roundMask[d] = 1L << p;
-      cur[d] = p;
-      choiceAt[d] = 0;
-      execute(d);
-      d++;
+      pendingRaces(d);
+      executions++;
+      return sink.accept(runner.record(0));
     }
+  }
+
+  /** Tries CPU p as the first child of fresh node d; false if it is blocked or finished. */
+  private boolean tryExecute(int d, int p) {
+    oracle.value = 0;
+    if (!m.step(p)) {
+      return false;
+    }
+    cur[d] = p;
+    choiceAt[d] = 0;
+    backtrack[d] = 1L << p;
+    roundMask[d] = 1L << p;
+    afterStep(d, p);
+    return true;
   }
 
   /** Runs cur[d] with choiceAt[d] as event d, analyzes it, and initializes node d+1. */
@@ -309,6 +325,10 @@ final class Dpor {
       throw new IllegalStateException("CPU " + p + " could not take step " + d
           + " although it was enabled: the model is not deterministic");
     }
+    afterStep(d, p);
+  }
+
+  private void afterStep(int d, int p) {
     isChoice[d] = m.eventChoice(d) >= 0;
     analyze(d, true);
     accAt(d, p).copy(m, d);
@@ -435,7 +455,7 @@ final class Dpor {
       // Inside a subtree's prefix the enabled set is not known here: report every other CPU;
       // the node that owns the state keeps the enabled ones.
       long all = nc == 64 ? -1L : (1L << nc) - 1;
-      long others = (f < floor ? all : enabledAt[f]) & ~(1L << m.eventCpu(f));
+      long others = all & ~(1L << m.eventCpu(f));
       while (others != 0) {
         int q = Long.numberOfTrailingZeros(others);
         others &= others - 1;
@@ -443,7 +463,7 @@ final class Dpor {
           if (raceSink != null) {
             raceSink.race(f, 1L << q);
           }
-        } else if ((backtrack[f] & (1L << q)) == 0) {
+        } else if ((backtrack[f] & (1L << q)) == 0 && m.nextEnabledAt(q, f)) {
           backtrack[f] |= 1L << q;
         }
       }
@@ -597,9 +617,15 @@ final class Dpor {
     if ((initials & backtrack[e1]) != 0) {
       return;
     }
-    long usable = initials & enabledAt[e1];
-    if (usable != 0) {
-      backtrack[e1] |= Long.lowestOneBit(usable);
+    // Keep the initials whose step could be taken in the state before e1.
+    for (long ini = initials; ini != 0; ini &= ini - 1) {
+      int t = Long.numberOfTrailingZeros(ini);
+      int f = firstInV[t] >= 0 ? firstInV[t] : n;
+      boolean can = f < m.events() ? m.eventEnabledAt(f, e1) : m.nextEnabledAt(t, e1);
+      if (can) {
+        backtrack[e1] |= 1L << t;
+        return;
+      }
     }
   }
 
@@ -624,13 +650,21 @@ final class Dpor {
       sleepRef = Arrays.copyOf(sleepRef, size);
       acc = Arrays.copyOf(acc, size);
     }
-    for (int i = 0; i < n; i++) {
-      if (sleepRef[i] == null || sleepRef[i].length < nCpu) {
-        sleepRef[i] = new int[Math.max(nCpu, 2)];
-        acc[i] = new Acc[Math.max(nCpu, 2)];
+    if (n > nodesReady || nCpu > nodesWidth) {
+      int from = nCpu > nodesWidth ? 0 : nodesReady;
+      for (int i = from; i < n; i++) {
+        if (sleepRef[i] == null || sleepRef[i].length < nCpu) {
+          sleepRef[i] = new int[Math.max(nCpu, 2)];
+          acc[i] = new Acc[Math.max(nCpu, 2)];
+        }
       }
+      nodesReady = Math.max(nodesReady, n);
+      nodesWidth = Math.max(nodesWidth, nCpu);
     }
   }
+
+  private int nodesReady;
+  private int nodesWidth;
 
   /** The oracle: replays the alternative fixed for the step being taken. */
   private static final class Forced implements ChoiceOracle {

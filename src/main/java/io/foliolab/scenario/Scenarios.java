@@ -7,7 +7,8 @@ import java.util.Collection;
 public final class Scenarios {
   private static final ImmutableMap<String, Scenario> ALL = index(
       // one line per scenario class
-      );
+      new SplitWrongSlot(),
+      new Willy1499());
 
   private Scenarios() {}
 

@@ -70,6 +70,9 @@ public final class Cpu {
   long[] gpSnapshot;
 
   // The step in progress.
+  boolean firstCall;
+  /** Event index of a context switch away from this CPU whose preemption status is open. */
+  int deferredAt = -1;
   boolean acted;
   boolean probing;
   boolean internal;
@@ -99,6 +102,7 @@ public final class Cpu {
     retryLabel = null;
     retries = 0;
     acted = false;
+    deferredAt = -1;
     probing = false;
     internal = false;
     choice = -1;
@@ -162,6 +166,7 @@ public final class Cpu {
 
   /** See {@link Routine#retry}. */
   void retry(Routine<?> frame) {
+    first(false);
     retries++;
     int e = ++epoch;
     waitSize = 0;
@@ -195,7 +200,21 @@ public final class Cpu {
   // ---------------------------------------------------------------------------------------------
   // Recording.
 
+  /**
+   * The step's first machine call. If a context switch away from this CPU is still open, this
+   * call shows whether the CPU could have run then: a non-blocking action always could.
+   */
+  void first(boolean acts) {
+    if (firstCall) {
+      firstCall = false;
+      if (deferredAt >= 0 && acts) {
+        m.resolveDeferred(this, true);
+      }
+    }
+  }
+
   private void action(Cell c, int kind, long mask) {
+    first(true);
     if (probing) {
       status = ENABLED;
       throw Signal.PROBED;
@@ -225,6 +244,10 @@ public final class Cpu {
   }
 
   private void blockUnless(boolean free, int kind, Cell c, long mask) {
+    first(false);
+    if (deferredAt >= 0) {
+      m.resolveDeferred(this, m.guardHeldAt(kind, c, mask, deferredAt));
+    }
     if (acted && !probing) {
       throw new IllegalStateException("step " + m.currentLabel + " on CPU " + id
           + " blocks on " + c.name + " after a shared action; a blocking action must come first");
@@ -672,6 +695,7 @@ public final class Cpu {
    * decides. This is the step's one action; it accesses no location.
    */
   public int choose(ChoicePoint point) {
+    first(true);
     if (probing) {
       status = ENABLED;
       throw Signal.PROBED;
@@ -714,6 +738,7 @@ public final class Cpu {
   }
 
   private void fail(Outcome kind, String message, Object subject) {
+    first(true);
     if (probing) {
       status = ENABLED;
       throw Signal.PROBED;

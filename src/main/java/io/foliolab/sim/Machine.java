@@ -78,6 +78,12 @@ public final class Machine {
   private int[] evChoice = new int[256];
   private String[] evLabel = new String[256];
   private int[] evAccStart = new int[257];
+  private byte[] evType = new byte[256];
+  private static final byte EV_PLAIN = 0;
+  private static final byte EV_RETRY = 1;
+  private static final byte EV_GP = 2;
+  private long[] accExpect = new long[256];
+  private Object[] accExpectRef = new Object[256];
   private int nAcc;
   private int[] accLoc = new int[256];
   private byte[] accKind = new byte[256];
@@ -132,6 +138,7 @@ public final class Machine {
     failMessage = "";
     failSubject = null;
     haltEvent = -1;
+    nHist = 0;
     lastCpu = -1;
     preemptions = 0;
     contextSwitches = 0;
@@ -242,12 +249,44 @@ public final class Machine {
       case Cpu.GUARDED:
         return guardHolds(c);
       default:
-        attempt(c, true);
+        probe(c);
         if (c.pending != Cpu.P_NONE) {
           return pendingEnabled(c);
         }
         return c.status == Cpu.ENABLED || (c.status == Cpu.GUARDED && guardHolds(c));
     }
+  }
+
+  /**
+   * Finds out what CPU c will do next without doing it: runs its local steps and stops at its
+   * first shared action (kept small so that the JIT can turn the unwinding into a jump).
+   */
+  private void probe(Cpu c) {
+    if (c.depth == 0) {
+      c.status = Cpu.FINISHED;
+      if (c.deferredAt >= 0) {
+        resolveDeferred(c, false);
+      }
+      return;
+    }
+    Routine<?> r = c.stack[c.depth - 1];
+    c.probing = true;
+    c.acted = false;
+    c.firstCall = true;
+    try {
+      currentLabel = r.label();
+      r.step(c);
+    } catch (Signal s) {
+      c.probing = false;
+      return;
+    } catch (Failure f) {
+      c.probing = false;
+      c.status = Cpu.ENABLED;
+      return;
+    }
+    c.probing = false;
+    // The first step was local: continue the slow way.
+    attempt(c, true);
   }
 
   /** Whether CPU {@code i} has finished its program. */
@@ -268,8 +307,16 @@ public final class Machine {
     checkState(outcome == null, "execution is over (%s)", outcome);
     Cpu c = cpus[i];
     boolean preempting = false;
+    Cpu p = null;
     if (lastCpu >= 0 && lastCpu != i) {
-      preempting = enabled(lastCpu);
+      p = cpus[lastCpu];
+      if (p.pending == Cpu.P_NONE && p.status == Cpu.READY && p.deferredAt < 0) {
+        // What the preempted CPU would do next is not known yet; decide when it is.
+        p.deferredAt = nEvents;
+      } else {
+        preempting = enabled(lastCpu);
+        p = null;
+      }
     }
     int before = nEvents;
     if (c.pending != Cpu.P_NONE) {
@@ -281,6 +328,9 @@ public final class Machine {
       attempt(c, false);
     }
     if (nEvents == before) {
+      if (p != null && p.deferredAt == before) {
+        p.deferredAt = -1;
+      }
       return false;
     }
     if (lastCpu != i) {
@@ -302,6 +352,9 @@ public final class Machine {
   private void attempt(Cpu c, boolean probe) {
     if (c.depth == 0) {
       c.status = Cpu.FINISHED;
+      if (c.deferredAt >= 0) {
+        resolveDeferred(c, false);
+      }
       return;
     }
     if (c.status == Cpu.GUARDED && !probe && !guardHolds(c)) {
@@ -318,12 +371,16 @@ public final class Machine {
         Routine<?> r = c.stack[c.depth - 1];
         label = r.label();
         currentLabel = label;
+        c.firstCall = true;
         r.step(c);
         if (c.acted) {
           break;
         }
         if (c.pending != Cpu.P_NONE) {
           c.probing = false;
+          if (c.deferredAt >= 0) {
+            resolveDeferred(c, retryEnabledAt(c, c.deferredAt));
+          }
           if (!probe && pendingEnabled(c)) {
             runPending(c);
           } else {
@@ -334,6 +391,9 @@ public final class Machine {
         if (c.depth == 0) {
           c.status = Cpu.FINISHED;
           c.probing = false;
+          if (c.deferredAt >= 0) {
+            resolveDeferred(c, false);
+          }
           return;
         }
         if (++local > LOCAL_STEP_BOUND) {
@@ -389,14 +449,18 @@ public final class Machine {
 
   private void runPending(Cpu c) {
     evAccStart[nEvents] = nAcc;
+    byte type = EV_PLAIN;
     String label = c.depth == 0 ? "(exit)" : c.stack[c.depth - 1].label();
     currentLabel = label;
     c.choice = -1;
     switch (c.pending) {
       case Cpu.P_RETRY:
         for (int k = 0; k < c.waitSize; k++) {
+          accExpect[nAcc] = c.waitVal[k];
+          accExpectRef[nAcc] = c.waitRef[k];
           recordAccess(c.waitLoc[k], READ, -1L);
         }
+        type = EV_RETRY;
         label = c.retryLabel;
         c.pending = Cpu.P_NONE;
         if (tracing) {
@@ -406,9 +470,11 @@ public final class Machine {
       case Cpu.P_GP:
         for (int k = 0; k < nCpus; k++) {
           if ((c.gpMask & (1L << k)) != 0) {
+            accExpect[nAcc] = c.gpSnapshot[k];
             recordAccess(cpus[k].rcuCell.loc, READ, -1L);
           }
         }
+        type = EV_GP;
         c.pending = Cpu.P_NONE;
         if (tracing) {
           trace(c.id, "grace period ends", null, "", "");
@@ -419,6 +485,7 @@ public final class Machine {
         Cell cell = p.cell();
         String before = tracing ? cell.show() : null;
         recordAccess(cell.loc, WRITE, -1L);
+        remember(cell);
         p.apply();
         if (tracing) {
           trace(c.id, p.toString(), cell, before, p.shown());
@@ -442,6 +509,7 @@ public final class Machine {
     }
     c.status = c.depth == 0 ? Cpu.FINISHED : Cpu.READY;
     endEvent(c, label);
+    evType[nEvents - 1] = type;
   }
 
   void recordAccess(int loc, int kind, long mask) {
@@ -450,6 +518,8 @@ public final class Machine {
       accLoc = Arrays.copyOf(accLoc, n);
       accKind = Arrays.copyOf(accKind, n);
       accMask = Arrays.copyOf(accMask, n);
+      accExpect = Arrays.copyOf(accExpect, n);
+      accExpectRef = Arrays.copyOf(accExpectRef, n);
     }
     accLoc[nAcc] = loc;
     accKind[nAcc] = (byte) kind;
@@ -465,9 +535,11 @@ public final class Machine {
       evChoice = Arrays.copyOf(evChoice, n);
       evLabel = Arrays.copyOf(evLabel, n);
       evAccStart = Arrays.copyOf(evAccStart, n + 1);
+      evType = Arrays.copyOf(evType, n);
     }
     evCpu[e] = c.id;
     evChoice[e] = c.choice;
+    evType[e] = EV_PLAIN;
     evLabel[e] = label;
     nEvents = e + 1;
     evAccStart[e + 1] = nAcc;
@@ -629,14 +701,178 @@ public final class Machine {
   // Memory.
 
   void store(Cpu c, Cell cell, long v, Object r, boolean release) {
+    remember(cell);
     cell.value = v;
     cell.ref = r;
+  }
+
+  // Store history: the value each written cell had before each write, so that a guard can be
+  // evaluated as of an earlier step (for exact preemption counts without probing).
+  private int nHist;
+  private int[] histEvent = new int[256];
+  private int[] histLoc = new int[256];
+  private long[] histVal = new long[256];
+  private Object[] histRef = new Object[256];
+
+  void remember(Cell cell) {
+    int h = nHist;
+    if (h == histEvent.length) {
+      int n = h * 2;
+      histEvent = Arrays.copyOf(histEvent, n);
+      histLoc = Arrays.copyOf(histLoc, n);
+      histVal = Arrays.copyOf(histVal, n);
+      histRef = Arrays.copyOf(histRef, n);
+    }
+    histEvent[h] = nEvents;
+    histLoc[h] = cell.loc;
+    histVal[h] = cell.value;
+    histRef[h] = cell.ref;
+    nHist = h + 1;
+  }
+
+  /** Index into the history of the first write to {@code loc} at or after event k, or -1. */
+  private int firstWriteSince(int loc, int k) {
+    int found = -1;
+    for (int h = nHist - 1; h >= 0 && histEvent[h] >= k; h--) {
+      if (histLoc[h] == loc) {
+        found = h;
+      }
+    }
+    return found;
+  }
+
+  /** Whether a blocking guard of the given kind on cell c held before event k. */
+  boolean guardHeldAt(int kind, Cell c, long mask, int k) {
+    int h = firstWriteSince(c.loc, k);
+    long v = h < 0 ? c.value : histVal[h];
+    switch (kind) {
+      case Cpu.G_LOCK:
+        return v == 0;
+      case Cpu.G_BIT:
+        return (v & mask) == 0;
+      case Cpu.G_READ:
+        return v >= 0;
+      case Cpu.G_WRITE:
+        return v == 0;
+      default:
+        return true;
+    }
+  }
+
+  /** Whether CPU c's retry step would have been enabled before event k. */
+  private boolean retryEnabledAt(Cpu c, int k) {
+    if (c.pending != Cpu.P_RETRY) {
+      return true;
+    }
+    for (int w = 0; w < c.waitSize; w++) {
+      int loc = c.waitLoc[w];
+      int h = firstWriteSince(loc, k);
+      boolean same = h < 0 ? cells[loc].holds(c.waitVal[w], c.waitRef[w])
+          : histVal[h] == c.waitVal[w] && histRef[h] == c.waitRef[w];
+      if (!same) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The value location {@code loc} held just before event k (from the store history). */
+  private boolean heldAt(int loc, int k, long v, Object r) {
+    int h = firstWriteSince(loc, k);
+    return h < 0 ? cells[loc].holds(v, r) : histVal[h] == v && histRef[h] == r;
+  }
+
+  private long valueAt(int loc, int k) {
+    int h = firstWriteSince(loc, k);
+    return h < 0 ? cells[loc].value : histVal[h];
+  }
+
+  /**
+   * Whether event {@code e} could already have been taken just before event {@code k <= e}, its
+   * CPU being in the same state then (e is that CPU's next step at k). Non-blocking steps always
+   * can; a lock acquisition needs the lock free at k; a retry step needs a changed location.
+   */
+  public boolean eventEnabledAt(int e, int k) {
+    int s = evAccStart[e];
+    int t = evAccStart[e + 1];
+    switch (evType[e]) {
+      case EV_RETRY:
+        for (int a = s; a < t; a++) {
+          if (!heldAt(accLoc[a], k, accExpect[a], accExpectRef[a])) {
+            return true;
+          }
+        }
+        return false;
+      case EV_GP:
+        for (int a = s; a < t; a++) {
+          if ((valueAt(accLoc[a], k) >>> 16) <= accExpect[a]) {
+            return false;
+          }
+        }
+        return true;
+      default:
+        if (t > s && (accKind[s] & BLOCKING) != 0) {
+          return guardHeldAt(guardOf(accKind[s], accMask[s]), cells[accLoc[s]], accMask[s], k);
+        }
+        return true;
+    }
+  }
+
+  private static int guardOf(int kind, long mask) {
+    if ((kind & SHARED) != 0) {
+      return Cpu.G_READ;
+    }
+    return mask != -1L ? Cpu.G_BIT : Cpu.G_LOCK;
+  }
+
+  /**
+   * Whether CPU {@code i}'s next step (which it has not taken) could have been taken just before
+   * event {@code k}: for a CPU that has not run since k.
+   */
+  public boolean nextEnabledAt(int i, int k) {
+    Cpu c = cpus[i];
+    if (c.pending == Cpu.P_NONE && c.status == Cpu.READY) {
+      probe(c);
+    }
+    switch (c.pending) {
+      case Cpu.P_RETRY:
+        return retryEnabledAt(c, k);
+      case Cpu.P_GP:
+        for (int j = 0; j < nCpus; j++) {
+          if ((c.gpMask & (1L << j)) != 0
+              && (valueAt(cpus[j].rcuCell.loc, k) >>> 16) <= c.gpSnapshot[j]) {
+            return false;
+          }
+        }
+        return true;
+      case Cpu.P_STORE:
+        return true;
+      default:
+        break;
+    }
+    switch (c.status) {
+      case Cpu.FINISHED:
+        return false;
+      case Cpu.GUARDED:
+        return guardHeldAt(c.guard, c.guardCell, c.guardMask, k);
+      default:
+        return true;
+    }
+  }
+
+  /** Closes CPU c's open context switch: it was a preemption iff c could have run then. */
+  void resolveDeferred(Cpu c, boolean couldRun) {
+    if (couldRun) {
+      preemptions++;
+    }
+    c.deferredAt = -1;
   }
 
   // ---------------------------------------------------------------------------------------------
   // RCU.
 
   long readRcuStates(Cpu c, String what) {
+    c.first(true);
     if (c.probing) {
       c.status = Cpu.ENABLED;
       throw Signal.PROBED;
@@ -841,6 +1077,17 @@ public final class Machine {
 
   /** Context switches from a CPU that could still have run. */
   public int preemptions() {
+    for (int i = 0; i < nCpus; i++) {
+      Cpu c = cpus[i];
+      if (c.deferredAt >= 0) {
+        probe(c);
+        if (c.deferredAt >= 0) {
+          // Still open only if the CPU's next step is a retry step decided by a local step.
+          resolveDeferred(c, c.pending == Cpu.P_NONE ? c.status != Cpu.FINISHED
+              : retryEnabledAt(c, c.deferredAt));
+        }
+      }
+    }
     return preemptions;
   }
 

@@ -30,6 +30,7 @@ public final class XaNodeAllocator {
   private final int chunkShift;
   private final ArrayDeque<XaNode> freeList = new ArrayDeque<>();
   private final ArrayDeque<XaNode> rcuPending = new ArrayDeque<>();
+  private final java.util.List<XaNode> created = new java.util.ArrayList<>();
   private XaAllocPolicy policy = XaAllocPolicy.ALWAYS;
   private int nextId;
   private long nextRcuSequence;
@@ -85,6 +86,7 @@ public final class XaNodeAllocator {
     XaNode node = freeList.pollFirst();
     if (node == null) {
       node = new XaNode(nextId++, this, 1 << chunkShift);
+      created.add(node);
     }
     node.state = XaNode.State.ALLOCATED;
     return node;
@@ -210,6 +212,11 @@ public final class XaNodeAllocator {
   /** Calls to {@link #completeGracePeriod}. */
   public long gracePeriods() {
     return gracePeriods;
+  }
+
+  /** Every node this allocator ever created, by id (for leak checks and snapshots). */
+  public java.util.List<XaNode> allNodes() {
+    return java.util.Collections.unmodifiableList(created);
   }
 
   /**
