@@ -169,7 +169,7 @@ public final class Charts {
     if (!means.isEmpty()) {
       List<String> lines = new ArrayList<>();
       lines.add("What p means here:");
-      lines.addAll(wrap(means, 95));
+      lines.addAll(wrap(means, 100));
       AnnotationTextPanel note = new AnnotationTextPanel("", 0, 0, true);
       note.setLines(lines);
       // Top left of the plot area (rates rise to the right); screen coordinates: x from the

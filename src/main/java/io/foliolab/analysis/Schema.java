@@ -26,6 +26,15 @@ import tech.tablesaw.columns.Column;
  * @param columns the columns in order
  */
 public record Schema(String name, ImmutableList<Col> columns) {
+  static {
+    // Tablesaw logs through SLF4J; with no provider on the class path SLF4J 2 prints a
+    // three-line warning to stderr on first use. Keep command-line output clean unless the user
+    // asks for SLF4J's own diagnostics.
+    if (System.getProperty("slf4j.internal.verbosity") == null) {
+      System.setProperty("slf4j.internal.verbosity", "ERROR");
+    }
+  }
+
   /** One column: its name and type. */
   public record Col(String name, ColumnType type) {
     public Col {

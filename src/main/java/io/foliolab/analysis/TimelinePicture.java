@@ -18,7 +18,7 @@ import java.util.TreeSet;
 public final class TimelinePicture {
   private TimelinePicture() {}
 
-  static final int COL = 15;
+  static final int COL = 16;
   static final int LEFT = 70;
   static final int TOP = 56;
 
@@ -120,7 +120,7 @@ public final class TimelinePicture {
       svg.rect(x, y, w, LANE - 8, fill, marked ? "#000" : "#546E7A", marked ? 2.5 : 0.6,
           "rx=\"2\"");
       String label = b.label() + (b.to() - b.from() > 1 ? " \u00D7" + (b.to() - b.from()) : "");
-      double tx = x + w / 2 - 4;
+      double tx = x + w / 2 - 2;
       double ty = y + 8;
       svg.text(tx, ty, label, b.failing() ? "failbox" : "",
           "transform=\"rotate(90 " + Svg.n(tx) + " " + Svg.n(ty) + ")\"");

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * {@code foliolab draw SCENARIO --variant V --schedule S --step N --out FILE.svg}: the page
@@ -71,10 +70,7 @@ final class DrawCommand implements Command, OptionSpec {
     OptionalLong index = args.option("index").isPresent()
         ? OptionalLong.of(Args.parseLong("--index", args.option("index").get()))
         : FailureFields.lookupIndex(e);
-    String steps = r.steps().stream().map(t -> "CPU" + t.cpu() + " " + t.label())
-        .distinct().collect(Collectors.joining(", "));
-    String title = call.scenario().name() + " " + call.variant() + ": "
-        + (from == step ? "step " + step : "steps " + from + "-" + step) + " (" + steps + ")";
+    String title = call.scenario().name() + " " + call.variant() + ": " + describe(r, from, step);
     write(outFile, XaPicture.svg(r.before(), r.after(), title, index));
     out.printf("wrote %s: %s%n", outFile, title);
     for (TraceStep t : r.steps()) {
@@ -88,6 +84,19 @@ final class DrawCommand implements Command, OptionSpec {
     }
     out.printf("outcome: %s%s%n", e.outcome(), e.failed() ? " (" + e.message() + ")" : "");
     return 0;
+  }
+
+  /** "step N (CPU c label)" or "steps M-N (CPU c first ... CPU d last)". */
+  static String describe(XaReplay.Result r, int from, int step) {
+    if (r.steps().isEmpty()) {
+      return from == step ? "step " + step : "steps " + from + "-" + step;
+    }
+    TraceStep a = r.steps().get(0);
+    TraceStep b = r.steps().get(r.steps().size() - 1);
+    String first = "CPU" + a.cpu() + " " + a.label();
+    String last = "CPU" + b.cpu() + " " + b.label();
+    return from == step ? "step " + step + " (" + first + ")"
+        : "steps " + from + "-" + step + " (" + first + " ... " + last + ")";
   }
 
   private static void write(Path file, String text) throws java.io.IOException {
