@@ -10,14 +10,22 @@ import java.util.Map;
 
 /**
  * The FolioLab command line: {@code java -jar target/foliolab.jar COMMAND [ARGS]}. Exit status 0 on
- * success, 1 when a command finds a failure it was asked to report, 2 for bad input (the message
- * says what is valid).
+ * success (whatever the explored executions' outcomes), 1 when a command cannot do its job, 2 for
+ * bad input (the message says what is valid).
  */
 public final class Main {
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
   /** The registry of commands, in the order {@code --help} lists them. */
   public Main() {
+    register(new DemoCommand());
+    register(new ScenariosCommand());
+    register(new ExploreCommand());
+    register(new ReplayCommand());
+    register(new SweepCommand());
+    register(new MatchOopsCommand());
+    register(new DrawCommand());
+    register(new KernelCliCommand());
     register(new VersionCommand());
   }
 
@@ -57,6 +65,9 @@ public final class Main {
       return usageError(err, unknown(name));
     }
     List<String> rest = words.subList(1, words.size());
+    if (c instanceof KernelCliCommand k) {
+      return k.runRaw(rest, out, err);
+    }
     if (rest.contains("--help")) {
       out.print(c.usage());
       return 0;

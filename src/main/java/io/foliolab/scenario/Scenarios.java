@@ -9,8 +9,11 @@ public final class Scenarios {
       // one line per scenario class
       new SplitWrongSlot(),
       new Willy1499(),
+      new DirtySiblingTag(),
+      new AddFolioStaleNodes(),
       new ShmemSwapinHang(),
-      new ShmemAnonHijack());
+      new ShmemAnonHijack(),
+      new KhugepagedReuse());
 
   private Scenarios() {}
 

@@ -458,13 +458,24 @@ public final class XArray {
     node.allocator.kmemCacheFree(node);
   }
 
+  private static final int MAX_WARNINGS = 64;
+  private long warnCount;
+
   void warn(String message) {
-    warnings.add(message);
+    warnCount++;
+    if (warnings.size() < MAX_WARNINGS) {
+      warnings.add(message);
+    }
   }
 
-  /** The kernel WARNs that fired on this array, oldest first. */
+  /** The first (up to 64) kernel WARNs that fired on this array, oldest first. */
   public List<String> warnings() {
     return ImmutableList.copyOf(warnings);
+  }
+
+  /** How many kernel WARNs fired on this array. */
+  public long warnCount() {
+    return warnCount;
   }
 
   static void checkMark(int mark) {

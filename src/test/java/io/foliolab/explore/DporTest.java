@@ -34,7 +34,13 @@ class DporTest {
         Arguments.of("flag bits non-atomic", Toys.flagBits(true, 2)),
         Arguments.of("ABBA locks", Toys.twoLocks(true)),
         Arguments.of("rwsem", Toys.rwsem(true)),
-        Arguments.of("rwsem unlocked writer", Toys.rwsem(false)));
+        Arguments.of("rwsem unlocked writer", Toys.rwsem(false)),
+        Arguments.of("refs: gets and puts, room", Toys.refcounts(10, "gp", "gp", "gp")),
+        Arguments.of("refs: gets and puts, read", Toys.refcounts(10, "gp", "gp", "r")),
+        Arguments.of("refs: last put races gets", Toys.refcounts(1, "p", "gp", "gp")),
+        Arguments.of("refs: tight room", Toys.refcounts(2, "gpp", "gp", "sa")),
+        Arguments.of("refs: freeze and unfreeze", Toys.refcounts(2, "fu", "gp", "gp", "r")),
+        Arguments.of("refs: incs and decs", Toys.refcounts(1, "as", "ss", "aa")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -42,8 +48,11 @@ class DporTest {
   void dporExploresEachTraceOnce(String name, Model model) {
     BruteForce brute = BruteForce.enumerate(model);
     List<String> schedules = new ArrayList<>();
-    Summary s = Explorer.explore(model, new Strategy.Dpor(), Options.defaults(),
-        e -> schedules.add(e.schedule()));
+    Set<String> results = new HashSet<>();
+    Summary s = Explorer.explore(model, new Strategy.Dpor(), Options.defaults(), e -> {
+      schedules.add(e.schedule());
+      results.add(e.outcome() + "|" + e.message() + "|" + e.failingLabel());
+    });
     assertTrue(s.complete(), s.toString());
     Set<String> seen = new HashSet<>();
     for (String sched : schedules) {
@@ -54,6 +63,9 @@ class DporTest {
     assertEquals(schedules.size(), seen.size(), "dpor reported two equivalent executions");
     assertEquals(brute.traces, seen, "dpor missed or invented traces");
     assertEquals(brute.traces.size(), s.executions());
+    // Independently of the dependency relation: every outcome and message that some
+    // interleaving reaches, dpor reaches too.
+    assertEquals(brute.results, results);
     List<String> parallel = new ArrayList<>();
     Explorer.explore(model, new Strategy.Dpor(), Options.defaults().withWorkers(2),
         e -> parallel.add(e.schedule()));

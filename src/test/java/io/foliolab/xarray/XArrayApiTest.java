@@ -121,6 +121,7 @@ class XArrayApiTest {
     assertEquals(-XaErrno.EINVAL, err(r));
     assertEquals(-XaErrno.EINVAL, err(xa.store(7, XA_RETRY_ENTRY)));
     assertEquals(2, xa.warnings().size());
+    assertEquals(2, xa.warnCount());
     assertSame(b, xa.load(7));
     // Zero entries are allowed through the normal API and read as NULL.
     assertSame(b, xa.store(7, XA_ZERO_ENTRY));

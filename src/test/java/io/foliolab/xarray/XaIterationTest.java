@@ -150,6 +150,71 @@ class XaIterationTest {
   }
 
   @Test
+  void createRangeMakesEveryOrder0SlotOfTheRange() {
+    XArray xa = new XArray();
+    xa.store(5000, new Item("anchor"));
+    XaState xas = new XaState(xa, 1024, 8);
+    xa.xaLock();
+    xas.createRange();
+    assertEquals(0, xas.error());
+    assertEquals(1024, xas.index());
+    assertEquals(0, xas.shift());
+    assertEquals(0, xas.sibs());
+    XaNode root = (XaNode) ((XaNode) xa.peekHead()).peekSlot(0); // shift 6, under a shift-12 root
+    assertEquals(6, root.peekShift());
+    for (int s = 16; s <= 19; s++) {
+      XaNode leaf = (XaNode) root.peekSlot(s);
+      assertEquals(0, leaf.peekShift(), "leaf under slot " + s);
+      assertEquals(0, leaf.peekCount());
+    }
+    assertNull(root.peekSlot(20));
+    assertSame(root.peekSlot(16), xas.node(), "the cursor is at the start of the range");
+    assertEquals(0, xas.offset());
+    // The created slots can then be filled without allocating.
+    xa.allocator().setPolicy(XaAllocPolicy.NEVER);
+    for (long i = 1024; i < 1280; i++) {
+      xas.set(i);
+      xas.store(XaEntry.mkValue(i));
+      assertEquals(0, xas.error());
+    }
+    xa.xaUnlock();
+    assertEquals(XaEntry.mkValue(1279), xa.load(1279));
+    XArrayApiTest.assertValid(xa);
+  }
+
+  @Test
+  void createRangeFailsAndRestoresTheCursorWithoutMemory() {
+    XArray xa = new XArray();
+    xa.store(5000, new Item("anchor"));
+    xa.allocator().setPolicy(XaAllocPolicy.NEVER);
+    XaState xas = new XaState(xa, 1024, 8);
+    xa.xaLock();
+    xas.createRange();
+    xa.xaUnlock();
+    assertEquals(-XaErrno.ENOMEM, xas.error());
+    assertEquals(1024, xas.index());
+    assertEquals(6, xas.shift());
+    assertEquals(3, xas.sibs());
+  }
+
+  @Test
+  void advanceSkipsTheRestOfAMultiIndexEntryDuringIteration() {
+    XArray xa = new XArray();
+    xa.storeOrder(64, 4, new Item("big"), K);
+    xa.store(80, new Item("after"));
+    XaState xas = new XaState(xa, 64);
+    List<String> seen = new ArrayList<>();
+    for (Object e = xas.find(200); e != null; e = xas.nextEntry(200)) {
+      seen.add(xas.index() + "=" + e);
+      if (e.toString().equals("big")) {
+        xas.advance(64 + 15);
+        assertEquals(15, xas.offset());
+      }
+    }
+    assertEquals(List.of("64=big", "80=after"), seen);
+  }
+
+  @Test
   void nextAndPrevStepOneIndexWithoutResolvingSiblings() {
     XArray xa = new XArray();
     xa.store(62, new Item("a"));

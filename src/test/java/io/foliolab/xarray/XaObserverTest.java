@@ -222,6 +222,42 @@ class XaObserverTest {
   }
 
   @Test
+  void xaLoadGivesTheSameAnswersWithAndWithoutAnObserver() {
+    // Installing an observer must not change any answer (siblings, zero entries, huge indices).
+    java.util.Random rnd = new java.util.Random(7);
+    for (int shift : new int[] {4, 6}) {
+      XArray xa = new XArray("xa", XaConfig.DEFAULT.withChunkShift(shift));
+      xa.store(0, new Item("h"));
+      for (int n = 0; n < 300; n++) {
+        int order = rnd.nextInt(10);
+        long index = rnd.nextInt(4) == 0 ? rnd.nextLong() : rnd.nextInt(1 << 16);
+        xa.storeOrder(index, order, rnd.nextBoolean() ? mkValue(n) : new Item("e" + n), K);
+        if (n % 7 == 0) {
+          xa.reserve(rnd.nextInt(1 << 16), K);
+        }
+        if (n % 5 == 0) {
+          xa.erase(rnd.nextInt(1 << 16));
+        }
+      }
+      XaObserver quiet = new XaObserver() {
+        @Override
+        public void load(Object owner, XaField field, int index) {}
+
+        @Override
+        public void store(XaStore store) {}
+      };
+      for (int k = 0; k < 20000; k++) {
+        long index = k % 3 == 0 ? rnd.nextLong() : rnd.nextInt(1 << 16);
+        Object fast = xa.load(index);
+        xa.setObserver(quiet);
+        Object reported = xa.load(index);
+        xa.setObserver(null);
+        assertTrue(same(fast, reported), "index " + Long.toUnsignedString(index));
+      }
+    }
+  }
+
+  @Test
   void aStepProgramCanWalkWithThePublicPrimitives() {
     XArray xa = new XArray();
     Item f = new Item("F");
