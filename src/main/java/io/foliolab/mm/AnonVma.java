@@ -11,8 +11,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 public final class AnonVma {
   private final MmStruct mm;
 
-  /** The anon_vma of process {@code mm}. */
-  public AnonVma(MmStruct mm) {
+  /** The anon_vma of process {@code mm} (see {@link MmStruct#anonVma()}). */
+  AnonVma(MmStruct mm) {
     this.mm = checkNotNull(mm, "mm");
   }
 

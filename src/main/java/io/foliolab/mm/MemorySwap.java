@@ -71,12 +71,13 @@ public final class MemorySwap {
    * {@code pte_same} (else {@code out_nomap}) and uptodate; {@code swap_free_nr(entry, 1)};
    * {@code should_try_to_free_swap} is false for a read fault with swap not full (the folio stays
    * in the swap cache); {@code add_mm_counter(MM_ANONPAGES, 1)},
-   * {@code add_mm_counter(MM_SWAPENTS, -1)}; {@code folio_add_anon_rmap_ptes}:
-   * {@code _mapcount} + 1, and with {@code CONFIG_DEBUG_VM} {@code __page_check_anon_rmap}'s
-   * {@code VM_BUG_ON_FOLIO(folio_anon_vma(folio)->root != vma->anon_vma->root, folio)}, which
-   * dereferences NULL ({@code OOPS}) when {@code folio->mapping} is no longer an anon_vma (the
-   * {@code VM_WARN_ON_FOLIO(!folio_test_anon(folio))} before it only warns); {@code set_ptes};
-   * {@code folio_unlock}. The lookup's reference becomes the page table's. Returns 0
+   * {@code add_mm_counter(MM_SWAPENTS, -1)}; the rmap: {@code folio_test_anon} (one load of
+   * {@code folio->mapping}) true: {@code folio_add_anon_rmap_ptes} ({@code _mapcount} + 1);
+   * false (a folio that is not, or no longer, anonymous: since "mm: use
+   * folio_add_new_anon_rmap() if folio_test_anon(folio)==false", v6.11):
+   * {@code folio_add_new_anon_rmap}: {@code __folio_set_anon} stores the VMA's anon_vma and the
+   * page's linear index in {@code folio->mapping} and {@code ->index}, and {@code _mapcount} is
+   * set to 0; {@code set_ptes}; {@code folio_unlock}. The lookup's reference becomes the page table's. Returns 0
    * ({@code out_page}/{@code out_nomap} also return 0 after dropping the folio). Context: mmap
    * lock for read; takes the folio lock.
    */
@@ -84,7 +85,8 @@ public final class MemorySwap {
     /** Steps ({@code out_page}, {@code out_nomap} are the kernel's labels). */
     public enum Pc { swap_cache_get_folio, folio_lock, folio_test_swapcache, page_swap_entry,
       pte_same, folio_test_uptodate, swap_free_nr, inc_anon, dec_swapents, folio_test_anon,
-      add_mapcount, set_ptes, folio_unlock, out_page, out_page_put }
+      folio_add_anon_rmap_ptes, set_anon_mapping, set_anon_index, set_mapcount, set_ptes,
+      folio_unlock, out_page, out_page_put }
 
     private static final StepNames<Pc> NAMES = StepNames.of("do_swap_page", Pc.class);
     private final SwapState.SwapCacheGetFolio getFolio = new SwapState.SwapCacheGetFolio();
@@ -93,7 +95,6 @@ public final class MemorySwap {
     private SwpEntry entry;
     private SwapState cache;
     private Folio folio;
-    private Object anonVma;
 
     public DoSwapPage() {
       super(NAMES);
@@ -153,19 +154,24 @@ public final class MemorySwap {
           pc = Pc.folio_test_anon;
           return;
         case folio_test_anon:
-          // One load of folio->mapping for the rmap checks: the folio is locked by this CPU,
-          // and every modelled writer of ->mapping holds the folio lock.
-          anonVma = folio.readMappingWord(cpu);
-          pc = Pc.add_mapcount;
+          // The folio is locked by this CPU, and every modelled writer of ->mapping holds the
+          // folio lock.
+          pc = folio.testAnon(cpu) ? Pc.folio_add_anon_rmap_ptes : Pc.set_anon_mapping;
           return;
-        case add_mapcount:
+        case folio_add_anon_rmap_ptes:
           cpu.atomicAdd(folio.mapcount, 1);
-          if (!(anonVma instanceof AnonVma)) {
-            cpu.oops("BUG: kernel NULL pointer dereference, address: 0000000000000000 in"
-                + " __page_check_anon_rmap: folio_anon_vma(folio) is NULL (folio->mapping = "
-                + (anonVma == null ? "NULL" : anonVma) + ")",
-                folio.subject("VM_WARN_ON_FOLIO(!folio_test_anon(folio))", -1));
-          }
+          pc = Pc.set_ptes;
+          return;
+        case set_anon_mapping:
+          folio.writeMappingWord(cpu, mm.anonVma());
+          pc = Pc.set_anon_index;
+          return;
+        case set_anon_index:
+          folio.writeIndex(cpu, mm.linearIndex(pte));
+          pc = Pc.set_mapcount;
+          return;
+        case set_mapcount:
+          cpu.atomicSet(folio.mapcount, 0);
           pc = Pc.set_ptes;
           return;
         case set_ptes:

@@ -43,6 +43,8 @@ public final class MmStruct {
   private final String name;
   private final Atomic[] rss = new Atomic[NR_MM_COUNTERS];
   private final List<Ref<Object>> ptes = new ArrayList<>();
+  private final List<Long> linearIndex = new ArrayList<>();
+  private final AnonVma anonVma;
 
   /**
    * An mm named {@code name} (printed as {@code %p} is, e.g. {@code "ffff0000c1539640"}) with all
@@ -52,9 +54,21 @@ public final class MmStruct {
     checkArgument(name != null && !name.isEmpty(), "mm name must not be empty");
     this.machine = checkNotNull(m, "machine");
     this.name = name;
+    this.anonVma = new AnonVma(this);
     for (int i = 0; i < NR_MM_COUNTERS; i++) {
       rss[i] = new Atomic(m, "mm:" + name + ".rss_stat[" + RESIDENT_PAGE_TYPES[i] + "]", 0);
     }
+  }
+
+  /** The anon_vma of the process's (one) anonymous VMA ({@code vma->anon_vma}). */
+  public AnonVma anonVma() {
+    return anonVma;
+  }
+
+  /** {@code linear_page_index(vma, address)} of page-table entry {@code pte}. */
+  public long linearIndex(int pte) {
+    pteRef(pte);
+    return linearIndex.get(pte);
   }
 
   /** The name printed after {@code mm:}. */
@@ -92,6 +106,7 @@ public final class MmStruct {
     Folio folio = page.folio();
     Ref<Object> pte = new Ref<>(machine, "mm:" + name + ".pte[" + ptes.size() + "]", page);
     ptes.add(pte);
+    linearIndex.add(folio.peekIndex() + page.pos());
     folio.mapcount.init(folio.mapcount.peek() + 1);
     rss[mmCounter(folio)].init(rss[mmCounter(folio)].peek() + 1);
     return ptes.size() - 1;

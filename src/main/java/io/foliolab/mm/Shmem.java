@@ -148,112 +148,6 @@ public final class Shmem {
     mapping.iPages().xaUnlock();
   }
 
-  // ===============================================================================================
-  // RCU readers of the normal XArray API used here.
-
-  /**
-   * {@code xa_load(xa, index)} (lib/xarray.c, v6.16): in an RCU read-side section,
-   * {@code xas_load} until {@code xas_retry} is false; a zero entry reads as NULL. Returns the
-   * entry. Context: takes and releases the RCU read lock.
-   */
-  static final class XaLoad extends Routine<XaLoad.Pc> {
-    enum Pc { rcu_read_lock, xas_load, loaded, rcu_read_unlock }
-
-    private static final StepNames<Pc> NAMES = StepNames.of("xa_load", Pc.class);
-    private final LibXarray.XasLoad load = new LibXarray.XasLoad();
-    private XaState xas;
-    private Object entry;
-
-    XaLoad() {
-      super(NAMES);
-    }
-
-    XaLoad on(XArray xa, long index) {
-      this.xas = new XaState(xa, index);
-      return this;
-    }
-
-    @Override
-    protected void step(Cpu cpu) {
-      switch (pc) {
-        case rcu_read_lock:
-          cpu.rcuReadLock();
-          pc = Pc.xas_load;
-          return;
-        case xas_load:
-          call(cpu, load.on(xas), Pc.loaded);
-          return;
-        case loaded: {
-          Object e = cpu.retval();
-          entry = XaEntry.isZero(e) ? null : e;
-          if (xas.retry(e)) {
-            retry(cpu, Pc.xas_load);
-            return;
-          }
-          pc = Pc.rcu_read_unlock;
-          return;
-        }
-        case rcu_read_unlock:
-          cpu.rcuReadUnlock();
-          cpu.ret(entry);
-          return;
-      }
-    }
-  }
-
-  /**
-   * {@code xa_get_order(xa, index)} (lib/xarray.c, v6.16): in an RCU read-side section,
-   * {@code xas_load}; 0 for NULL, else {@code xas_get_order}. The answer may be stale when it is
-   * returned. Context: takes and releases the RCU read lock.
-   */
-  static final class XaGetOrder extends Routine<XaGetOrder.Pc> {
-    enum Pc { rcu_read_lock, xas_load, loaded, ordered, rcu_read_unlock }
-
-    private static final StepNames<Pc> NAMES = StepNames.of("xa_get_order", Pc.class);
-    private final LibXarray.XasLoad load = new LibXarray.XasLoad();
-    private final LibXarray.XasGetOrder getOrder = new LibXarray.XasGetOrder();
-    private XaState xas;
-    private int order;
-
-    XaGetOrder() {
-      super(NAMES);
-    }
-
-    XaGetOrder on(XArray xa, long index) {
-      this.xas = new XaState(xa, index);
-      return this;
-    }
-
-    @Override
-    protected void step(Cpu cpu) {
-      switch (pc) {
-        case rcu_read_lock:
-          order = 0;
-          cpu.rcuReadLock();
-          pc = Pc.xas_load;
-          return;
-        case xas_load:
-          call(cpu, load.on(xas), Pc.loaded);
-          return;
-        case loaded:
-          if (cpu.retval() == null) {
-            pc = Pc.rcu_read_unlock;
-            return;
-          }
-          call(cpu, getOrder.on(xas), Pc.ordered);
-          return;
-        case ordered:
-          order = (Integer) cpu.retval();
-          pc = Pc.rcu_read_unlock;
-          return;
-        case rcu_read_unlock:
-          cpu.rcuReadUnlock();
-          cpu.ret(order);
-          return;
-      }
-    }
-  }
-
   /**
    * {@code folio_wait_writeback(folio)} (mm/page-writeback.c, v6.16): while
    * {@code folio_test_writeback}, sleep on the folio's {@code PG_writeback} wait queue (a retry
@@ -296,7 +190,7 @@ public final class Shmem {
     public enum Pc { xa_load, loaded }
 
     private static final StepNames<Pc> NAMES = StepNames.of("shmem_confirm_swap", Pc.class);
-    private final XaLoad xaLoad = new XaLoad();
+    private final LibXarray.XaLoad xaLoad = new LibXarray.XaLoad();
     private AddressSpace mapping;
     private long index;
     private SwpEntry swap;
@@ -844,7 +738,7 @@ public final class Shmem {
     private static final StepNames<Pc> NAMES = StepNames.of("shmem_swapin_folio", Pc.class);
     private final SwapinVersion version;
     private final SwapState.SwapCacheGetFolio getFolio = new SwapState.SwapCacheGetFolio();
-    private final XaGetOrder xaGetOrder = new XaGetOrder();
+    private final LibXarray.XaGetOrder xaGetOrder = new LibXarray.XaGetOrder();
     private final ShmemSwapAllocFolio allocFolio = new ShmemSwapAllocFolio();
     private final ShmemSplitLargeEntry split = new ShmemSplitLargeEntry();
     private final ShmemSwapinCluster swapinCluster = new ShmemSwapinCluster();

@@ -53,7 +53,9 @@ public final class ShmemAnonHijack implements Scenario {
         + " folio: shrink_folio_list -> add_to_swap, try_to_unmap, pageout; the device fails the"
         + " write (zram cannot store it), so the folio stays dirty in the swap cache; then Q"
         + " touches the page again: do_swap_page maps the folio from the swap cache (a read"
-        + " fault leaves it there). Q exits after the CPUs finish: exit_mmap zaps its page table"
+        + " fault leaves it there; a folio that is no longer anonymous gets Q's anon_vma back"
+        + " through folio_add_new_anon_rmap). Q exits after the CPUs finish: exit_mmap zaps its"
+        + " page table"
         + " and check_mm reports any rss counter not back to 0. Further exit checks: the"
         + " anonymous folio still has its anon_vma; the tmpfs XArray is valid, each folio"
         + " contains its index and holds only the cache's references, swap values name used"
@@ -117,7 +119,7 @@ public final class ShmemAnonHijack implements Scenario {
       Shmem.Inode inode = new Shmem.Inode(mapping, cache, alloc);
       // Process Q and its anonymous folio A: mapped once, on the LRU, uptodate, dirty.
       MmStruct q = new MmStruct(m, MM_NAME);
-      AnonVma anonVma = new AnonVma(q);
+      AnonVma anonVma = q.anonVma();
       Folio anon = Folio.create(m, "folio@pfn:0x61a20", 0x61a20, 0x7f3a2, 0, 1)
           .initAnon(anonVma).initFlags(PageFlags.PG_uptodate, PageFlags.PG_dirty,
               PageFlags.PG_lru);
