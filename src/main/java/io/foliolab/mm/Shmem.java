@@ -667,6 +667,13 @@ public final class Shmem {
             .append(folioOrder).append(" (folio->swap ").append(folioSwap).append(')');
       }
       sb.append("; failed check: ").append(check).append('\n');
+      if (folio != null && entryOrder < folioOrder && version == SwapinVersion.V6_16) {
+        sb.append("the entry (order ").append(entryOrder).append(") is smaller than the folio"
+            + " (order ").append(folioOrder).append("): v6.16 splits only the entry, and after"
+            + " folio_lock needs folio->swap == the entry's own slot and xa_get_order(index) =="
+            + " folio_order(folio); a split entry is never merged back, so an attempt can pass"
+            + " only once this folio has left the swap cache\n");
+      }
       sb.append("version ").append(version.label()).append(", swap entry used ").append(swap)
           .append('\n');
       if (folio != null) {

@@ -146,6 +146,19 @@ public final class SwapInfo {
     cluster.init(cluster.peek().with(offset, nr, count));
   }
 
+  /**
+   * Initial state: slots [offset, offset + nr) also have {@code SWAP_HAS_CACHE} (a folio for them
+   * is in the swap cache: see {@link SwapState#addAtSetUp}).
+   */
+  public void initCache(long offset, int nr) {
+    checkRange(SwpEntry.of(type, offset), nr);
+    SwapMap m = cluster.peek();
+    for (int i = 0; i < nr; i++) {
+      m = m.with(offset + i, 1, m.get(offset + i) | SWAP_HAS_CACHE);
+    }
+    cluster.init(m);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Operations under the cluster lock, one step each.
 

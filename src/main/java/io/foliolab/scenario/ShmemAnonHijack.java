@@ -74,7 +74,7 @@ public final class ShmemAnonHijack implements Scenario {
   public ImmutableList<Param> params() {
     return ImmutableList.of(
         Param.of("index", 7, 0, 15, "the tmpfs page both CPUs read"),
-        Param.of("slot", 0x13, 0, 60, "the swap slot holding it"));
+        Param.of("slot", 3, 0, 60, "the swap slot holding it"));
   }
 
   @Override
