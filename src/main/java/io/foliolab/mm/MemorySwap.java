@@ -77,7 +77,8 @@ public final class MemorySwap {
    * folio_add_new_anon_rmap() if folio_test_anon(folio)==false", v6.11):
    * {@code folio_add_new_anon_rmap}: {@code __folio_set_anon} stores the VMA's anon_vma and the
    * page's linear index in {@code folio->mapping} and {@code ->index}, and {@code _mapcount} is
-   * set to 0; {@code set_ptes}; {@code folio_unlock}. The lookup's reference becomes the page table's. Returns 0
+   * set to 0; {@code set_ptes}; {@code folio_unlock}. The lookup's reference becomes the page
+   * table's. Returns 0
    * ({@code out_page}/{@code out_nomap} also return 0 after dropping the folio). Context: mmap
    * lock for read; takes the folio lock.
    */

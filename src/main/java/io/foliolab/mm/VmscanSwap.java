@@ -415,7 +415,8 @@ public final class VmscanSwap {
       folio_trylock, folio_test_writeback, folio_test_anon, folio_test_swapcache,
       folio_maybe_dma_pinned, add_to_swap, add_to_swap_done, folio_mark_dirty, folio_mapped,
       try_to_unmap, unmapped, folio_test_dirty, pageout, pageout_done, success_writeback,
-      success_dirty, success_trylock, success_recheck, success_recheck_writeback, remove_mapping, removed, free_unlock,
+      success_dirty, success_trylock, success_recheck, success_recheck_writeback,
+      remove_mapping, removed, free_unlock,
       keep_locked, keep, putback_put }
 
     private static final StepNames<Pc> NAMES = StepNames.of("shrink_folio_list", Pc.class);

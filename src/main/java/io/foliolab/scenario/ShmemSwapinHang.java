@@ -38,17 +38,17 @@ public final class ShmemSwapinHang implements Scenario {
 
   @Override
   public String description() {
-    return "A tmpfs file (16-slot XArray nodes: an order-4 entry is one slot) whose indices 0..2^order-1 hold one order-`order`"
-        + " swap entry (slots `offset`.. of a zram swap device, SWP_SYNCHRONOUS_IO; the slots"
-        + " below `offset` are used by others, so a freed run is handed out again). CPU 0 reads"
-        + " page `index` (shmem_get_folio_gfp -> shmem_swapin_folio). CPU 1 reads page `other`"
-        + " and then reclaims the folio it read: shrink_folio_list -> pageout -> shmem_writeout"
-        + " (folio_alloc_swap, shmem_delete_from_page_cache, a synchronous zram write) and, if"
-        + " nobody else holds the folio then, __remove_mapping drops it from the swap cache;"
-        + " otherwise it stays there. Swap readahead is off (vm.page-cluster=0). Exit checks: the"
-        + " XArray is valid, each page-cache folio contains its indices and holds only the cache's"
-        + " references, each swap value names a used slot, the swap cache and SWAP_HAS_CACHE"
-        + " agree.";
+    return "A tmpfs file (16-slot XArray nodes: an order-4 entry is one slot) whose indices"
+        + " 0..2^order-1 hold one order-`order` swap entry (slots `offset`.. of a zram device,"
+        + " SWP_SYNCHRONOUS_IO; the slots below `offset` are used by others, so a freed run is"
+        + " handed out again). CPU 0 reads page `index` (shmem_get_folio_gfp ->"
+        + " shmem_swapin_folio). CPU 1, as in the commit message's CPU2 column, swaps the range"
+        + " in by accessing page `other` (shmem_get_folio_gfp) and, holding the folio locked,"
+        + " reclaims it: pageout -> shmem_writeout (folio_alloc_swap, shmem_delete_from_page_cache,"
+        + " a synchronous zram write); the folio stays in the swap cache (this reclaim pass does"
+        + " not go on to free it). Swap readahead is off (vm.page-cluster=0). Exit checks: every"
+        + " index holds a folio containing it (unlocked, only the cache's references) or a swap"
+        + " value naming a used slot; the swap cache and SWAP_HAS_CACHE agree.";
   }
 
   @Override

@@ -252,7 +252,8 @@ class ShmemTest {
         assertEquals("shmem_get_folio_gfp:repeat", m.failingLabel());
         assertEquals(0, m.failingCpu());
         assertEquals(1, m.cpu(0).retries(), "one iteration shows that nothing can change");
-        assertTrue(m.failureMessage().contains("swp_entry(0, 0x15) of order 0"), m.failureMessage());
+        assertTrue(m.failureMessage().contains("swp_entry(0, 0x15) of order 0"),
+            m.failureMessage());
         assertTrue(m.failureMessage().contains(f.name() + " of order 4"), m.failureMessage());
         assertEquals(0, m.failureSubject().fields().get("entryOrder"));
         assertEquals(4, m.failureSubject().fields().get("order"));
@@ -396,5 +397,52 @@ class ShmemTest {
     assertEquals(SwpEntry.of(0, 4), e[1], "order 2: the first free aligned run");
     assertTrue(si[0].peekHasCache(1));
     assertEquals(1, si[0].peekCount(1));
+  }
+
+  /**
+   * Reclaim of an anonymous folio on a device whose write succeeds: add_to_swap, try_to_unmap,
+   * pageout, and __remove_mapping frees it; the page table keeps a swap entry. With a failing
+   * write it stays dirty in the swap cache (the shmem-anon-hijack set-up).
+   */
+  @Test
+  void reclaimOfAnAnonymousFolioSwapsItOutOrKeepsItCachedWhenTheWriteFails() {
+    for (boolean fail : new boolean[] {false, true}) {
+      World[] w = new World[1];
+      Folio[] anon = new Folio[1];
+      MmStruct[] q = new MmStruct[1];
+      StepRun.Driver[] d = new StepRun.Driver[1];
+      Machine m = run(mach -> {
+        w[0] = new World(mach);
+        w[0].si.failWrites(fail);
+        q[0] = new MmStruct(mach, "q");
+        anon[0] = Folio.create(mach, "folio@pfn:0x61a20", 0x61a20, 0x7f3a2, 0, 1)
+            .initAnon(q[0].anonVma()).initFlags(PageFlags.PG_uptodate, PageFlags.PG_dirty,
+                PageFlags.PG_lru);
+        int pte = q[0].mapAtSetUp(anon[0].page(0));
+        return d[0] = new StepRun.Driver(new VmscanSwap.ShrinkFolio().on(anon[0], null,
+            w[0].cache, q[0], pte));
+      }, ChoiceOracle.ORDINARY);
+      assertEquals(Outcome.OK, m.outcome(), m.failureMessage());
+      SwpEntry slot = SwpEntry.of(0, 16);
+      assertEquals(slot, q[0].peekPte(0), "the page table holds the swap entry");
+      assertEquals(0, q[0].peekCounter(MmStruct.MM_ANONPAGES));
+      assertEquals(1, q[0].peekCounter(MmStruct.MM_SWAPENTS));
+      assertEquals(1, w[0].si.peekCount(16), "the page table's reference to the slot");
+      if (!fail) {
+        assertEquals(1, d[0].result, "reclaimed");
+        assertEquals(0, anon[0].peekRefcount(), "frozen, to be freed");
+        assertNull(w[0].cache.peek(slot));
+        assertFalse(w[0].si.peekHasCache(16));
+        assertFalse(anon[0].peekFlag(PageFlags.PG_swapcache));
+      } else {
+        assertEquals(0, d[0].result, "kept");
+        assertSame(anon[0], w[0].cache.peek(slot), "still in the swap cache");
+        assertTrue(w[0].si.peekHasCache(16));
+        assertTrue(anon[0].peekFlag(PageFlags.PG_dirty), "redirtied by the write error");
+        assertEquals(1, anon[0].peekRefcount(), "the swap cache's reference");
+        assertFalse(anon[0].peekFlag(PageFlags.PG_locked));
+        assertTrue(anon[0].peekFlag(PageFlags.PG_lru), "back on the LRU");
+      }
+    }
   }
 }
