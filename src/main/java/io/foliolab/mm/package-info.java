@@ -31,10 +31,24 @@
  *       and the XArray's own {@link io.foliolab.xarray.XaConfig} variants.
  * </ul>
  *
+ * <h2>Swap and shmem (v6.16 and the 2025 shmem mTHP swap-in series)</h2>
+ *
+ * Swap entries ({@link io.foliolab.mm.SwpEntry}, shmem's value entries), one swap device with
+ * its cluster's swap map ({@link io.foliolab.mm.SwapInfo}: counts and {@code SWAP_HAS_CACHE}, a
+ * critical section under the cluster lock is one step), its swap cache
+ * ({@link io.foliolab.mm.SwapState}), a per-CPU page allocator whose mTHP allocations are a
+ * memory-pressure choice point ({@link io.foliolab.mm.PageAllocator}), anonymous folios
+ * ({@link io.foliolab.mm.AnonVma}) and a process's rss counters and page-table entries with its
+ * exit ({@link io.foliolab.mm.MmStruct}); the paths of mm/shmem.c ({@link io.foliolab.mm.Shmem},
+ * variants {@link io.foliolab.mm.Shmem.SwapinVersion}), the swap-out side of mm/vmscan.c
+ * ({@link io.foliolab.mm.VmscanSwap}) and {@code do_swap_page} of mm/memory.c
+ * ({@link io.foliolab.mm.MemorySwap}).
+ *
  * <h2>What is not modelled</h2>
  *
- * Page tables (a fault's {@code finish_fault} and a split's {@code unmap_folio}), readahead and
- * reading a folio, anon folios and the swap cache, memcg and statistics, the deferred split queue
+ * Page tables of file mappings (a fault's {@code finish_fault} and a split's
+ * {@code unmap_folio}), readahead and reading a folio (swap reads excepted), memcg and
+ * statistics, the deferred split queue
  * and lruvec locks, and (in this class set) adding and removing page-cache folios
  * ({@code __filemap_add_folio}, {@code __filemap_remove_folio}): paths that would need them throw
  * {@link java.lang.UnsupportedOperationException} naming what is missing.
