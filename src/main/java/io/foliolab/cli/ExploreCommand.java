@@ -1,6 +1,8 @@
 package io.foliolab.cli;
 
 import com.google.common.collect.ImmutableSet;
+import io.foliolab.analysis.ExecutionTable;
+import io.foliolab.analysis.RunInfo;
 import io.foliolab.explore.Execution;
 import io.foliolab.explore.ExecutionListener;
 import io.foliolab.explore.Explorer;
@@ -40,7 +42,7 @@ final class ExploreCommand implements Command, OptionSpec {
         + "  --param k=v          scenario parameter (decimal or 0x hex); repeatable\n"
         + "  --budget-executions  stop after N executions;  --budget-seconds  stop after S seconds\n"
         + "  --workers W          worker threads (default: all cores; results do not depend on it)\n"
-        + "  --out FILE.csv       one row per execution\n"
+        + "  --out FILE.csv       one row per execution, streamed (columns: see ExecutionTable)\n"
         + "  --json               a JSON summary on the last line of stdout\n";
   }
 
@@ -58,9 +60,10 @@ final class ExploreCommand implements Command, OptionSpec {
     Options options = options(args);
     Summary summary;
     if (args.option("out").isPresent()) {
-      try (ExecutionCsv csv = new ExecutionCsv(Path.of(args.option("out").get()),
-          call.scenario().name(), call.variant(), strategy.toString(), options.seed(),
-          options.pressure(), call.params().toString())) {
+      try (ExecutionTable.CsvSink csv = new ExecutionTable.CsvSink(
+          Path.of(args.option("out").get()), new RunInfo("0", call.scenario().name(),
+              call.variant(), strategy.toString(), options.seed(), options.pressure(),
+              call.params().toString()))) {
         summary = Explorer.explore(call.model(), strategy, options, csv);
         csv.commit();
       }

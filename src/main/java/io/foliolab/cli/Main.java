@@ -22,6 +22,9 @@ public final class Main {
     register(new ScenariosCommand());
     register(new ExploreCommand());
     register(new ReplayCommand());
+    register(new SweepCommand());
+    register(new MatchOopsCommand());
+    register(new DrawCommand());
     register(new KernelCliCommand());
     register(new VersionCommand());
   }

@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 /**
  * How to explore: {@code dpor}, {@code bounded:K}, {@code random:N}, {@code pct:N:D} or
- * {@code replay:SCHEDULE}. Parse with {@link #parse}; {@link #toString} gives the same text back.
+ * {@code replay:SCHEDULE}. Parse with {@link Strategy#parse(String)}; {@code toString()} gives the same text back.
  */
 public sealed interface Strategy {
   /** Exhaustive source-set DPOR with sleep sets (Abdulla et al., POPL 2014). */

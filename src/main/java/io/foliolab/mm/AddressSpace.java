@@ -9,6 +9,7 @@ import io.foliolab.sim.Lock;
 import io.foliolab.sim.Machine;
 import io.foliolab.sim.RwSem;
 import io.foliolab.sim.Word;
+import io.foliolab.sim.XaBinding;
 import io.foliolab.xarray.XArray;
 import io.foliolab.xarray.XaConfig;
 import io.foliolab.xarray.XaEntry;
@@ -25,6 +26,10 @@ import io.foliolab.xarray.XaGfp;
  * <p>The order limits and the shmem flag are fixed when the mapping is created (the kernel sets
  * them in {@code mapping_set_folio_order_range} at inode set-up), so reading them is not a shared
  * access. {@code i_size} is a shared {@link Word} ({@code i_size_read}).
+ *
+ * <p>Building an address space attaches its XArray to the machine ({@link XaBinding}): every
+ * XArray word is a location, loads by step programs are shared actions, and write-side operations
+ * ({@link Cpu#xaWrite}) are published store by store. Build it during {@code Model.setUp}.
  */
 public final class AddressSpace {
   /** {@code MAX_PAGECACHE_ORDER} on x86-64 with 4 KiB pages (PMD order). */
@@ -34,6 +39,7 @@ public final class AddressSpace {
   private final long ino;
   private final String aops;
   private final XArray iPages;
+  private final XaBinding binding;
   private final Lock xaLock;
   private final Word iSize;
   private final RwSem iMmapRwsem;
@@ -47,6 +53,8 @@ public final class AddressSpace {
     this.ino = b.ino;
     this.aops = b.aops;
     this.iPages = new XArray(b.name + ".i_pages", b.xaConfig);
+    this.binding = XaBinding.attach(m);
+    binding.add(iPages);
     this.xaLock = Lock.spin(m, b.name + ".i_pages.xa_lock");
     this.iSize = new Word(m, b.name + ".i_size", b.iSize);
     this.iMmapRwsem = new RwSem(m, b.name + ".i_mmap_rwsem");
@@ -157,6 +165,11 @@ public final class AddressSpace {
   /** {@code mapping->i_pages}. */
   public XArray iPages() {
     return iPages;
+  }
+
+  /** The machine's binding of {@code i_pages} (see {@link XaBinding}). */
+  public XaBinding xaBinding() {
+    return binding;
   }
 
   /** The spinlock inside {@code i_pages} ({@code xa_lock}), as a lock of the simulated machine. */

@@ -210,9 +210,13 @@ public final class Folio {
    * frozen folio cannot change).
    */
   public void refUnfreeze(Cpu cpu, long count) {
-    cpu.bugOn(refcount.peek() != 0, "VM_BUG_ON_PAGE(page_count(page) != 0)",
-        subject("VM_BUG_ON_PAGE(page_count(page) != 0)", -1));
-    cpu.bugOn(count == 0, "VM_BUG_ON(count == 0)", subject("VM_BUG_ON(count == 0)", -1));
+    if (refcount.peek() != 0) {
+      cpu.bug("VM_BUG_ON_PAGE(page_count(page) != 0)",
+          subject("VM_BUG_ON_PAGE(page_count(page) != 0)", -1));
+    }
+    if (count == 0) {
+      cpu.bug("VM_BUG_ON(count == 0)", subject("VM_BUG_ON(count == 0)", -1));
+    }
     cpu.atomicSetRelease(refcount, count);
   }
 

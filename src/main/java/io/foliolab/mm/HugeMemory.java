@@ -7,10 +7,8 @@ import io.foliolab.sim.ChoicePoint;
 import io.foliolab.sim.Cpu;
 import io.foliolab.sim.Routine;
 import io.foliolab.sim.StepNames;
-import io.foliolab.xarray.XaAllocPolicy;
 import io.foliolab.xarray.XaEntry;
 import io.foliolab.xarray.XaGfp;
-import io.foliolab.xarray.XaNodeAllocator;
 import io.foliolab.xarray.XaState;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,8 +201,10 @@ public final class HugeMemory {
             return;
           }
           piece = folio.structPage(i);
-          cpu.bugOn(piece.peekMapcount() != 0, "VM_BUG_ON_PAGE(atomic_read(&new_head->_mapcount)"
-              + " != -1, new_head)", piece.subject("mapcount != -1", -1));
+          if (piece.peekMapcount() != 0) {
+            cpu.bug("VM_BUG_ON_PAGE(atomic_read(&new_head->_mapcount) != -1, new_head)",
+                piece.subject("VM_BUG_ON_PAGE(atomic_read(&new_head->_mapcount) != -1)", -1));
+          }
           flagIdx = nextCopiedFlag(0);
           pc = flagIdx >= 0 ? Pc.copy_flag : Pc.set_mapping;
           return;
@@ -329,17 +329,7 @@ public final class HugeMemory {
           return;
         case xas_try_split: {
           Object entry = version == SplitVersion.V6_18 ? folio : origFolio;
-          XaNodeAllocator alloc = mapping.iPages().allocator();
-          XaAllocPolicy before = alloc.policy();
-          boolean fail = nomem;
-          XaWrite.run(cpu, mapping, () -> {
-            alloc.setPolicy(fail ? XaAllocPolicy.NEVER : XaAllocPolicy.ALWAYS);
-            try {
-              xas.trySplit(entry, oldOrder);
-            } finally {
-              alloc.setPolicy(before);
-            }
-          });
+          XaWrite.run(cpu, mapping, nomem, () -> xas.trySplit(entry, oldOrder));
           if (xas.error() != 0) {
             cpu.ret(xas.error());
             return;

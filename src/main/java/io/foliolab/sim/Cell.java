@@ -26,6 +26,22 @@ public abstract class Cell {
     this.loc = machine.register(this);
   }
 
+  /** A cell placed at a reserved location (see {@link Machine#reserve}); not registered here. */
+  Cell(int loc, String name) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.loc = loc;
+  }
+
+  /** The current value as an object (for cells whose value lives elsewhere). */
+  Object currentRef() {
+    return ref;
+  }
+
+  /** Whether two values of this cell are the same. */
+  boolean same(long v1, Object r1, long v2, Object r2) {
+    return v1 == v2 && r1 == r2;
+  }
+
   /** The location number: dense, starting at 0 in each execution, in creation order. */
   public final int location() {
     return loc;

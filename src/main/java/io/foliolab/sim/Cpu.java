@@ -30,6 +30,7 @@ public final class Cpu {
   static final int G_BIT = 2;
   static final int G_READ = 3;
   static final int G_WRITE = 4;
+  static final int G_NONEMPTY = 5;
 
   static final int P_NONE = 0;
   static final int P_RETRY = 1;
@@ -82,6 +83,37 @@ public final class Cpu {
 
   Object retval;
 
+  // Weak memory: this CPU's store buffer, or the lane this agent flushes.
+  int agentOf = -1;
+  int agentLane;
+  Word sb;
+  Word[] laneCell;
+  java.util.ArrayDeque<Buffered>[] laneQ;
+
+  /** A buffered store. */
+  static final class Buffered {
+    final Cell cell;
+    final long value;
+    final Object ref;
+
+    Buffered(Cell cell, long value, Object ref) {
+      this.cell = cell;
+      this.value = value;
+      this.ref = ref;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  void setUpBuffer(int lanes) {
+    sb = new Word(m, "store_buffer[cpu" + id + "]", 0);
+    laneCell = new Word[lanes];
+    laneQ = new java.util.ArrayDeque[lanes];
+    for (int k = 0; k < lanes; k++) {
+      laneCell[k] = new Word(m, "store_buffer[cpu" + id + "].lane" + k, 0);
+      laneQ[k] = new java.util.ArrayDeque<>();
+    }
+  }
+
   Cpu(Machine m, int id) {
     this.m = m;
     this.id = id;
@@ -109,6 +141,11 @@ public final class Cpu {
     events = 0;
     retval = null;
     gpMask = 0;
+    agentOf = -1;
+    agentLane = 0;
+    sb = null;
+    laneCell = null;
+    laneQ = null;
     push(root);
   }
 
@@ -267,6 +304,111 @@ public final class Cpu {
     guardCell = null;
   }
 
+  /** Weak mode: whether this CPU's plain stores are buffered. */
+  private boolean buffered() {
+    return sb != null;
+  }
+
+  /** Weak mode: puts a plain store into the buffer (one step: the buffer is this CPU's). */
+  private void bufferStore(Cell c, long v, Object r, String what) {
+    first(true);
+    if (probing) {
+      status = ENABLED;
+      throw Signal.PROBED;
+    }
+    if (acted && !internal) {
+      throw new IllegalStateException("step " + m.currentLabel + " on CPU " + id
+          + " performs a second shared action (on " + c.name + "); one action per step");
+    }
+    acted = true;
+    int k = c.loc % laneCell.length;
+    Word lane = laneCell[k];
+    m.recordAccess(lane.loc, Machine.RMW, -1L);
+    m.recordAccess(sb.loc, Machine.RMW, -1L);
+    m.remember(lane);
+    lane.value++;
+    m.remember(sb);
+    sb.value++;
+    laneQ[k].addLast(new Buffered(c, v, r));
+    log(c, Machine.WRITE, v, r);
+    if (m.tracing) {
+      m.trace(id, what + " (buffered)", c, c.show(), c.show(v, r));
+    }
+  }
+
+  /** Weak mode: this CPU's newest buffered store to {@code c}, or null. */
+  private Buffered ownStore(Cell c) {
+    java.util.ArrayDeque<Buffered> q = laneQ[c.loc % laneQ.length];
+    java.util.Iterator<Buffered> it = q.descendingIterator();
+    while (it.hasNext()) {
+      Buffered b = it.next();
+      if (b.cell == c) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /** Weak mode: a load served from this CPU's own buffer; returns null if not buffered. */
+  private Buffered forwarded(Cell c, String what) {
+    if (sb == null) {
+      return null;
+    }
+    Buffered b = ownStore(c);
+    if (b == null) {
+      return null;
+    }
+    action(laneCell[c.loc % laneCell.length], Machine.READ, -1L);
+    log(c, Machine.READ, b.value, b.ref);
+    if (m.tracing) {
+      m.trace(id, what + " (own buffer)", c, c.show(b.value, b.ref), c.show(b.value, b.ref));
+    }
+    return b;
+  }
+
+  /**
+   * Weak mode: an ordered operation first waits until this CPU's store buffer is empty (a
+   * blocking condition, so it must be the step's first action).
+   */
+  private void drain() {
+    if (sb == null) {
+      return;
+    }
+    if (sb.value != 0) {
+      blockUnless(false, G_LOCK, sb, -1L);
+    }
+    if (deferredAt >= 0 && !m.guardHeldAt(G_LOCK, sb, -1L, deferredAt)) {
+      // At the open context switch this CPU's buffer was not empty: it could not have run.
+      m.resolveDeferred(this, false);
+    }
+    if (!probing) {
+      m.recordAccess(sb.loc, Machine.READ | Machine.BLOCKING, -1L);
+    }
+  }
+
+  /** Weak mode, flush agents: makes the oldest store of this agent's lane visible. */
+  void flushLane() {
+    Cpu owner = m.cpu(agentOf);
+    Word lane = owner.laneCell[agentLane];
+    blockUnless(lane.value > 0, G_NONEMPTY, lane, -1L);
+    acted = true;
+    Buffered b = owner.laneQ[agentLane].removeFirst();
+    m.recordAccess(lane.loc, Machine.RMW | Machine.BLOCKING | Machine.NONEMPTY, -1L);
+    m.recordAccess(owner.sb.loc, Machine.RMW, -1L);
+    m.recordAccess(b.cell.loc, Machine.WRITE, -1L);
+    m.remember(lane);
+    lane.value--;
+    m.remember(owner.sb);
+    owner.sb.value--;
+    String before = m.tracing ? b.cell.show() : null;
+    m.remember(b.cell);
+    b.cell.value = b.value;
+    b.cell.ref = b.ref;
+    if (m.tracing) {
+      m.trace(id, "flush CPU " + agentOf + "'s store", b.cell, before, b.cell.show());
+    }
+  }
+
   private void traced(String action, Cell c, long v0, Object r0) {
     if (m.tracing) {
       m.trace(id, action, c, c.show(v0, r0), c.show());
@@ -278,6 +420,10 @@ public final class Cpu {
 
   /** {@code READ_ONCE(*w)} or a plain load. */
   public long read(Word w) {
+    Buffered own = forwarded(w, "read");
+    if (own != null) {
+      return own.value;
+    }
     action(w, Machine.READ, -1L);
     long v = w.value;
     log(w, Machine.READ, v, null);
@@ -287,6 +433,10 @@ public final class Cpu {
 
   /** {@code WRITE_ONCE(*w, v)} or a plain store. */
   public void write(Word w, long v) {
+    if (buffered()) {
+      bufferStore(w, v, null, "write");
+      return;
+    }
     action(w, Machine.WRITE, -1L);
     long old = w.value;
     m.store(this, w, v, null, false);
@@ -300,6 +450,10 @@ public final class Cpu {
   /** {@code READ_ONCE(*r)} / {@code rcu_dereference(*r)}: a plain (address-dependency) load. */
   @SuppressWarnings("unchecked")
   public <T> T read(Ref<T> r) {
+    Buffered own = forwarded(r, "read");
+    if (own != null) {
+      return (T) own.ref;
+    }
     action(r, Machine.READ, -1L);
     Object v = r.ref;
     log(r, Machine.READ, 0, v);
@@ -310,6 +464,10 @@ public final class Cpu {
   /** {@code smp_load_acquire(r)}. */
   @SuppressWarnings("unchecked")
   public <T> T loadAcquire(Ref<T> r) {
+    Buffered own = forwarded(r, "load_acquire");
+    if (own != null) {
+      return (T) own.ref;
+    }
     action(r, Machine.READ | Machine.ACQUIRE, -1L);
     Object v = r.ref;
     log(r, Machine.READ, 0, v);
@@ -319,6 +477,10 @@ public final class Cpu {
 
   /** {@code WRITE_ONCE(*r, v)} / {@code RCU_INIT_POINTER}: a plain store. */
   public <T> void write(Ref<T> r, T v) {
+    if (buffered()) {
+      bufferStore(r, 0, v, "write");
+      return;
+    }
     action(r, Machine.WRITE, -1L);
     Object old = r.ref;
     m.store(this, r, 0, v, false);
@@ -328,6 +490,7 @@ public final class Cpu {
 
   /** {@code smp_store_release(r, v)} / {@code rcu_assign_pointer(r, v)}. */
   public <T> void storeRelease(Ref<T> r, T v) {
+    drain();
     action(r, Machine.WRITE | Machine.RELEASE, -1L);
     Object old = r.ref;
     m.store(this, r, 0, v, true);
@@ -338,6 +501,7 @@ public final class Cpu {
   /** {@code cmpxchg(r, expected, v)}: returns the old pointer; stored iff it was {@code expected}. */
   @SuppressWarnings("unchecked")
   public <T> T cmpxchg(Ref<T> r, T expected, T v) {
+    drain();
     action(r, Machine.RMW | Machine.ACQUIRE | Machine.RELEASE, -1L);
     Object old = r.ref;
     if (old == expected) {
@@ -353,6 +517,10 @@ public final class Cpu {
 
   /** {@code atomic_read(a)}. */
   public long atomicRead(Atomic a) {
+    Buffered own = forwarded(a, "atomic_read");
+    if (own != null) {
+      return own.value;
+    }
     action(a, Machine.READ, -1L);
     long v = a.value;
     log(a, Machine.READ, v, null);
@@ -362,6 +530,10 @@ public final class Cpu {
 
   /** {@code atomic_set(a, v)}. */
   public void atomicSet(Atomic a, long v) {
+    if (buffered()) {
+      bufferStore(a, v, null, "atomic_set");
+      return;
+    }
     action(a, Machine.WRITE, -1L);
     long old = a.value;
     m.store(this, a, v, null, false);
@@ -371,6 +543,7 @@ public final class Cpu {
 
   /** {@code atomic_set_release(a, v)}: every earlier store of this CPU is visible first. */
   public void atomicSetRelease(Atomic a, long v) {
+    drain();
     action(a, Machine.WRITE | Machine.RELEASE, -1L);
     long old = a.value;
     m.store(this, a, v, null, true);
@@ -411,6 +584,7 @@ public final class Cpu {
   }
 
   private long rmw(Atomic a, String what, long v) {
+    drain();
     action(a, Machine.RMW | Machine.ACQUIRE | Machine.RELEASE, -1L);
     long old = a.value;
     if (v != old) {
@@ -432,6 +606,10 @@ public final class Cpu {
   /** {@code test_bit(b, f)}. */
   public boolean testBit(Flags f, int b) {
     long mask = bit(b);
+    Buffered own = forwarded(f, "test_bit");
+    if (own != null) {
+      return (own.value & mask) != 0;
+    }
     action(f, Machine.READ, mask);
     long v = f.value;
     log(f, Machine.READ, v, null);
@@ -462,6 +640,9 @@ public final class Cpu {
 
   private boolean bitop(Flags f, int b, String what, boolean set, int kind) {
     long mask = bit(b);
+    if ((kind & Machine.BLOCKING) == 0) {
+      drain();
+    }
     action(f, kind, mask);
     long old = f.value;
     long v = set ? old | mask : old & ~mask;
@@ -479,6 +660,7 @@ public final class Cpu {
    */
   public void lockBit(Flags f, int b) {
     long mask = bit(b);
+    drain();
     blockUnless((f.value & mask) == 0, G_BIT, f, mask);
     bitop(f, b, "lock_bit", true, Machine.RMW | Machine.ACQUIRE | Machine.BLOCKING);
     f.holder[b] = id + 1;
@@ -543,6 +725,7 @@ public final class Cpu {
 
   /** {@code spin_lock(l)} / {@code mutex_lock(l)}: must be the first action of its step. */
   public void lock(Lock l) {
+    drain();
     blockUnless(l.value == 0, G_LOCK, l, -1L);
     action(l, Machine.RMW | Machine.ACQUIRE | Machine.BLOCKING, -1L);
     m.store(this, l, id + 1, null, false);
@@ -552,6 +735,7 @@ public final class Cpu {
 
   /** {@code spin_trylock(l)}: takes the lock if free; returns whether it did. */
   public boolean trylock(Lock l) {
+    drain();
     action(l, Machine.RMW | Machine.ACQUIRE, -1L);
     long old = l.value;
     if (old == 0) {
@@ -568,6 +752,7 @@ public final class Cpu {
       throw new IllegalStateException("CPU " + id + " unlocks " + l.name + " but "
           + l.show() + " (at " + m.currentLabel + ")");
     }
+    drain();
     action(l, Machine.WRITE | Machine.RELEASE | Machine.UNLOCK, -1L);
     m.store(this, l, 0, null, true);
     log(l, Machine.WRITE, 0, null);
@@ -576,6 +761,7 @@ public final class Cpu {
 
   /** {@code down_read(s)}: must be the first action of its step. */
   public void downRead(RwSem s) {
+    drain();
     blockUnless(s.value >= 0, G_READ, s, -1L);
     action(s, Machine.RMW | Machine.ACQUIRE | Machine.BLOCKING | Machine.SHARED, -1L);
     long old = s.value;
@@ -589,6 +775,7 @@ public final class Cpu {
     if (s.value <= 0) {
       throw new IllegalStateException("up_read of " + s.name + " which is " + s.show());
     }
+    drain();
     action(s, Machine.RMW | Machine.RELEASE | Machine.UNLOCK | Machine.SHARED, -1L);
     long old = s.value;
     m.store(this, s, old - 1, null, true);
@@ -598,6 +785,7 @@ public final class Cpu {
 
   /** {@code down_write(s)}: must be the first action of its step. */
   public void downWrite(RwSem s) {
+    drain();
     blockUnless(s.value == 0, G_WRITE, s, -1L);
     action(s, Machine.RMW | Machine.ACQUIRE | Machine.BLOCKING, -1L);
     m.store(this, s, -1, null, false);
@@ -612,6 +800,7 @@ public final class Cpu {
       throw new IllegalStateException("CPU " + id + " up_write of " + s.name + " which is "
           + s.show());
     }
+    drain();
     action(s, Machine.WRITE | Machine.RELEASE | Machine.UNLOCK, -1L);
     s.writer = -1;
     m.store(this, s, 0, null, true);
@@ -664,6 +853,7 @@ public final class Cpu {
    * every CPU's RCU state.
    */
   public void callRcu(RcuCallback cb) {
+    drain();
     long mask = m.readRcuStates(this, "call_rcu");
     m.queueRcu(this, cb, mask);
   }
@@ -673,6 +863,7 @@ public final class Cpu {
    * separate step) until each CPU that was inside a read-side section has left it.
    */
   public void synchronizeRcu() {
+    drain();
     long mask = m.readRcuStates(this, "synchronize_rcu");
     mask &= ~(1L << id);
     if (mask != 0) {
@@ -684,6 +875,52 @@ public final class Cpu {
       }
       gpMask = mask;
       pending = P_GP;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // XArray words (see XaBinding).
+
+  /** A load of an XArray word by a reader step, reported by the XArray's observer. */
+  void xaLoad(Cell c, Object value) {
+    action(c, Machine.READ, -1L);
+    log(c, Machine.READ, 0, value);
+    if (m.tracing) {
+      m.trace(id, "load", c, c.show(0, value), c.show(0, value));
+    }
+  }
+
+  /**
+   * Runs a write-side XArray operation ({@code xas_store}, {@code xas_split}, {@code __xa_store},
+   * ...) as this step's one action. The caller must hold the lock that models {@code xa_lock}.
+   * The operation runs at once against the true state, its stores are recorded and rolled back,
+   * and this CPU's next steps publish them one store per step, in program order, so that RCU
+   * readers can see every intermediate state; the CPU's program continues after the last one.
+   *
+   * @throws IllegalStateException if no XArray is attached to the machine ({@link XaBinding})
+   */
+  public void xaWrite(Runnable operation) {
+    XaBinding b = m.xa;
+    if (b == null) {
+      throw new IllegalStateException("no XArray attached to the machine (XaBinding.attach)");
+    }
+    drain();
+    first(true);
+    if (probing) {
+      status = ENABLED;
+      throw Signal.PROBED;
+    }
+    if (acted) {
+      throw new IllegalStateException("step " + m.currentLabel + " on CPU " + id
+          + " runs an XArray write after a shared action; one action per step");
+    }
+    acted = true;
+    boolean was = internal;
+    internal = true;
+    try {
+      b.write(this, operation);
+    } finally {
+      internal = was;
     }
   }
 

@@ -42,6 +42,8 @@ public final class Machine {
   public static final int UNLOCK = 32;
   /** A shared (reader) operation on an rwsem: readers commute with each other. */
   public static final int SHARED = 64;
+  /** The waiting condition of a {@link #BLOCKING} access is "not empty" (store-buffer flush). */
+  public static final int NONEMPTY = 128;
 
   /**
    * Whether two accesses to the same location conflict (the steps do not commute): their masks
@@ -103,10 +105,18 @@ public final class Machine {
   private int contextSwitches;
 
   ChoiceOracle oracle = ChoiceOracle.ORDINARY;
+  /** False while a model builds the initial state; true once CPUs may run. */
+  boolean running;
+  /** The CPU whose step is being run (or probed). */
+  Cpu current;
+  /** The XArrays attached to this execution, if any. */
+  XaBinding xa;
   boolean tracing;
   private final List<TraceStep> trace = new ArrayList<>();
   String currentLabel = "";
   private int stepBound = DEFAULT_STEP_BOUND;
+  /** Weak memory: store-buffer lanes per CPU, 0 for sequential consistency. */
+  int weakLanes;
 
   private final List<Invariant> invariants = new ArrayList<>();
   private final List<Invariant> publicationChecks = new ArrayList<>();
@@ -148,8 +158,35 @@ public final class Machine {
     exitChecks.clear();
     rcuCallbacks.clear();
     currentLabel = "";
+    running = false;
+    current = null;
+    xa = null;
     model.setUp(this);
+    if (weakLanes > 0) {
+      addStoreBuffers();
+    }
+    running = true;
     checkState(nCpus > 0, "model %s added no CPU", model);
+  }
+
+  /** Reserves {@code n} consecutive locations for cells placed later; returns the first. */
+  int reserve(int n) {
+    while (nCells + n > cells.length) {
+      cells = Arrays.copyOf(cells, cells.length * 2);
+    }
+    int base = nCells;
+    nCells += n;
+    return base;
+  }
+
+  /** Puts a cell made for a reserved location in place. */
+  void place(Cell c) {
+    cells[c.loc] = c;
+  }
+
+  /** The cell at {@code loc}, or null if reserved but not made yet. */
+  Cell cellAt(int loc) {
+    return cells[loc];
   }
 
   int register(Cell c) {
@@ -174,6 +211,38 @@ public final class Machine {
     c.rcuCell = new Word(this, "rcu_read_lock_nesting[cpu" + c.id + "]", 0);
     c.reset(root);
     return c;
+  }
+
+  private void addStoreBuffers() {
+    int n = nCpus;
+    checkArgument(n * (1 + weakLanes) <= 64, "%s CPUs with %s store-buffer lanes each exceed 64"
+        + " schedulable agents", n, weakLanes);
+    for (int c = 0; c < n; c++) {
+      cpus[c].setUpBuffer(weakLanes);
+    }
+    for (int c = 0; c < n; c++) {
+      for (int k = 0; k < weakLanes; k++) {
+        Cpu agent = addCpu(new FlushLane());
+        agent.agentOf = c;
+        agent.agentLane = k;
+      }
+    }
+  }
+
+  /** Flushes one lane of a CPU's store buffer, one store per step, forever. */
+  private static final class FlushLane extends Routine<FlushLane.Pc> {
+    enum Pc { flush }
+
+    static final StepNames<Pc> NAMES = StepNames.of("store_buffer", Pc.class);
+
+    FlushLane() {
+      super(NAMES);
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      cpu.flushLane();
+    }
   }
 
   /**
@@ -207,6 +276,23 @@ public final class Machine {
   /** Records a {@link TraceStep} per access from now on (off by default: it allocates). */
   public void setTracing(boolean on) {
     tracing = on;
+  }
+
+  /**
+   * Weak memory mode (off with 0): each CPU's plain stores ({@link Cpu#write}, {@code atomicSet})
+   * go into a store buffer and become visible later, possibly out of program order, as steps of
+   * flush agents: {@code lanes} per CPU, numbered after the model's CPUs (agent
+   * {@code cpus + c * lanes + k} flushes lane k of CPU c, which holds the stores to locations
+   * {@code loc % lanes == k}, in order). A CPU reads its own buffered stores. A release store
+   * ({@code smp_store_release}, {@code rcu_assign_pointer}, {@code atomic_set_release}, unlocks)
+   * and every fully ordered operation (value-returning atomics, bit operations, lock
+   * acquisitions, {@code call_rcu}, {@code synchronize_rcu}, XArray write-side operations) first
+   * waits until the CPU's buffer is empty, so earlier stores are visible before it. Loads are not
+   * reordered. XArray publications and the store half of {@code __set_bit} are not buffered.
+   */
+  public void setWeakMemory(int lanes) {
+    checkArgument(lanes >= 0 && lanes <= 8, "store-buffer lanes %s must be in [0, 8]", lanes);
+    weakLanes = lanes;
   }
 
   /** An execution taking more than {@code bound} steps ends with HANG (default 100,000). */
@@ -273,11 +359,14 @@ public final class Machine {
     c.probing = true;
     c.acted = false;
     c.firstCall = true;
+    current = c;
+    evAccStart[nEvents] = nAcc;
     try {
       currentLabel = r.label();
       r.step(c);
     } catch (Signal s) {
       c.probing = false;
+      nAcc = evAccStart[nEvents];
       return;
     } catch (Failure f) {
       c.probing = false;
@@ -363,6 +452,7 @@ public final class Machine {
     c.probing = probe;
     c.acted = false;
     c.choice = -1;
+    current = c;
     int local = 0;
     String label = "";
     evAccStart[nEvents] = nAcc;
@@ -409,7 +499,9 @@ public final class Machine {
         }
       }
     } catch (Signal s) {
+      // Blocked (or probed): the step did nothing; drop any access it began to record.
       c.probing = false;
+      nAcc = evAccStart[nEvents];
       return;
     } catch (Failure f) {
       c.probing = false;
@@ -448,6 +540,7 @@ public final class Machine {
   }
 
   private void runPending(Cpu c) {
+    current = c;
     evAccStart[nEvents] = nAcc;
     byte type = EV_PLAIN;
     String label = c.depth == 0 ? "(exit)" : c.stack[c.depth - 1].label();
@@ -456,9 +549,9 @@ public final class Machine {
     switch (c.pending) {
       case Cpu.P_RETRY:
         for (int k = 0; k < c.waitSize; k++) {
-          accExpect[nAcc] = c.waitVal[k];
-          accExpectRef[nAcc] = c.waitRef[k];
           recordAccess(c.waitLoc[k], READ, -1L);
+          accExpect[nAcc - 1] = c.waitVal[k];
+          accExpectRef[nAcc - 1] = c.waitRef[k];
         }
         type = EV_RETRY;
         label = c.retryLabel;
@@ -470,8 +563,8 @@ public final class Machine {
       case Cpu.P_GP:
         for (int k = 0; k < nCpus; k++) {
           if ((c.gpMask & (1L << k)) != 0) {
-            accExpect[nAcc] = c.gpSnapshot[k];
             recordAccess(cpus[k].rcuCell.loc, READ, -1L);
+            accExpect[nAcc - 1] = c.gpSnapshot[k];
           }
         }
         type = EV_GP;
@@ -484,7 +577,7 @@ public final class Machine {
         Publication p = c.stores.removeFirst();
         Cell cell = p.cell();
         String before = tracing ? cell.show() : null;
-        recordAccess(cell.loc, WRITE, -1L);
+        recordAccess(cell.loc, p.kind(), -1L);
         remember(cell);
         p.apply();
         if (tracing) {
@@ -492,8 +585,14 @@ public final class Machine {
         }
         if (c.stores.isEmpty()) {
           c.pending = Cpu.P_NONE;
-          if (p instanceof Cpu.CellStore) {
-            break;
+        }
+        if (p.lastOfOperation()) {
+          boolean was = c.internal;
+          c.internal = true;
+          try {
+            p.published(c);
+          } finally {
+            c.internal = was;
           }
           for (Invariant check : publicationChecks) {
             String msg = check.check();
@@ -583,6 +682,8 @@ public final class Machine {
         return g.value >= 0;
       case Cpu.G_WRITE:
         return g.value == 0;
+      case Cpu.G_NONEMPTY:
+        return g.value > 0;
       default:
         return true;
     }
@@ -606,6 +707,9 @@ public final class Machine {
     boolean allDone = true;
     for (int i = 0; i < nCpus; i++) {
       Cpu c = cpus[i];
+      if (c.agentOf >= 0) {
+        continue;
+      }
       if (c.pending == Cpu.P_RETRY && spinning < 0) {
         spinning = i;
       }
@@ -634,6 +738,9 @@ public final class Machine {
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < nCpus; i++) {
         Cpu c = cpus[i];
+        if (c.agentOf >= 0) {
+          continue;
+        }
         if (c.status == Cpu.GUARDED || c.pending == Cpu.P_GP) {
           if (first < 0) {
             first = i;
@@ -654,7 +761,7 @@ public final class Machine {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < nCpus; i++) {
       Cpu c = cpus[i];
-      if (i == except || c.status == Cpu.FINISHED && c.pending == Cpu.P_NONE) {
+      if (i == except || c.agentOf >= 0 || c.status == Cpu.FINISHED && c.pending == Cpu.P_NONE) {
         continue;
       }
       sb.append("; ").append(c.pending == Cpu.P_RETRY
@@ -726,7 +833,7 @@ public final class Machine {
     histEvent[h] = nEvents;
     histLoc[h] = cell.loc;
     histVal[h] = cell.value;
-    histRef[h] = cell.ref;
+    histRef[h] = cell.currentRef();
     nHist = h + 1;
   }
 
@@ -754,6 +861,8 @@ public final class Machine {
         return v >= 0;
       case Cpu.G_WRITE:
         return v == 0;
+      case Cpu.G_NONEMPTY:
+        return v > 0;
       default:
         return true;
     }
@@ -768,7 +877,7 @@ public final class Machine {
       int loc = c.waitLoc[w];
       int h = firstWriteSince(loc, k);
       boolean same = h < 0 ? cells[loc].holds(c.waitVal[w], c.waitRef[w])
-          : histVal[h] == c.waitVal[w] && histRef[h] == c.waitRef[w];
+          : cells[loc].same(histVal[h], histRef[h], c.waitVal[w], c.waitRef[w]);
       if (!same) {
         return true;
       }
@@ -779,7 +888,7 @@ public final class Machine {
   /** The value location {@code loc} held just before event k (from the store history). */
   private boolean heldAt(int loc, int k, long v, Object r) {
     int h = firstWriteSince(loc, k);
-    return h < 0 ? cells[loc].holds(v, r) : histVal[h] == v && histRef[h] == r;
+    return h < 0 ? cells[loc].holds(v, r) : cells[loc].same(histVal[h], histRef[h], v, r);
   }
 
   private long valueAt(int loc, int k) {
@@ -811,14 +920,20 @@ public final class Machine {
         }
         return true;
       default:
-        if (t > s && (accKind[s] & BLOCKING) != 0) {
-          return guardHeldAt(guardOf(accKind[s], accMask[s]), cells[accLoc[s]], accMask[s], k);
+        for (int a = s; a < t; a++) {
+          if ((accKind[a] & BLOCKING) != 0
+              && !guardHeldAt(guardOf(accKind[a], accMask[a]), cells[accLoc[a]], accMask[a], k)) {
+            return false;
+          }
         }
         return true;
     }
   }
 
   private static int guardOf(int kind, long mask) {
+    if ((kind & NONEMPTY) != 0) {
+      return Cpu.G_NONEMPTY;
+    }
     if ((kind & SHARED) != 0) {
       return Cpu.G_READ;
     }
@@ -892,6 +1007,19 @@ public final class Machine {
     }
     if (tracing) {
       trace(c.id, what, null, "", "readers " + Long.toBinaryString(mask));
+    }
+    return mask;
+  }
+
+  /** The CPUs inside an RCU read-side section, recorded as reads of their RCU state. */
+  long readersNow() {
+    long mask = 0;
+    for (int i = 0; i < nCpus; i++) {
+      Cell rc = cpus[i].rcuCell;
+      recordAccess(rc.loc, READ, -1L);
+      if ((rc.value & 0xffff) != 0) {
+        mask |= 1L << i;
+      }
     }
     return mask;
   }
@@ -1042,7 +1170,8 @@ public final class Machine {
   /** The kind of the access CPU {@code i} waits to perform (see {@link #pendingLocation}). */
   public int pendingKind(int i) {
     Cpu c = cpus[i];
-    return RMW | ACQUIRE | BLOCKING | (c.guard == Cpu.G_READ ? SHARED : 0);
+    return RMW | ACQUIRE | BLOCKING | (c.guard == Cpu.G_READ ? SHARED : 0)
+        | (c.guard == Cpu.G_NONEMPTY ? NONEMPTY : 0);
   }
 
   /** The bit mask of the access CPU {@code i} waits to perform. */

@@ -13,4 +13,17 @@ interface Publication {
 
   /** The value stored, as text. */
   String shown();
+
+  /** The access kind: {@link Machine#WRITE}, with {@link Machine#RELEASE} if ordered. */
+  default int kind() {
+    return Machine.WRITE;
+  }
+
+  /** Whether this is the last store of a write-side operation. */
+  default boolean lastOfOperation() {
+    return false;
+  }
+
+  /** Called after the last store of an operation became visible (may perform accesses). */
+  default void published(Cpu cpu) {}
 }

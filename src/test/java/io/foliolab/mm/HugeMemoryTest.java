@@ -38,8 +38,15 @@ class HugeMemoryTest {
     return f;
   }
 
+  /** The folio at {@code index}, read outside the machine (the binding's observer detached). */
   private static Folio at(AddressSpace as, long index) {
-    return (Folio) new XaState(as.iPages(), index).load();
+    XaObserver o = as.iPages().observer();
+    as.iPages().setObserver(null);
+    try {
+      return (Folio) new XaState(as.iPages(), index).load();
+    } finally {
+      as.iPages().setObserver(o);
+    }
   }
 
   @Test
@@ -108,12 +115,16 @@ class HugeMemoryTest {
     File[] f = new File[1];
     StepRun.run(m -> {
       f[0] = file(m, 0x7650, 2, 6);
+      XaObserver binding = f[0].mapping.iPages().observer();
       f[0].mapping.iPages().setObserver(new XaObserver() {
         @Override
-        public void load(Object owner, XaField field, int index) {}
+        public void load(Object owner, XaField field, int index) {
+          binding.load(owner, field, index);
+        }
 
         @Override
         public void store(XaStore s) {
+          binding.store(s);
           if (s.field() == XaField.SLOT && s.index() == (int) (splitAt & 63)) {
             stored.add(s.newValue());
           }

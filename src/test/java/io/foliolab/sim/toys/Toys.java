@@ -932,4 +932,91 @@ public final class Toys {
   public static Model twoActions() {
     return m -> m.addCpu(new TwoActions(new Word(m, "a", 0), new Word(m, "b", 0)));
   }
+
+  // -----------------------------------------------------------------------------------------------
+  /** WRITE_ONCE(data, 42); then the flag with a plain store or smp_store_release. */
+  static final class PublishRef extends Routine<PublishRef.Pc> {
+    enum Pc { write_data, write_flag }
+
+    static final StepNames<Pc> NAMES = StepNames.of("publish", Pc.class);
+    private final Ref<String> flag;
+    private final Word data;
+    private final boolean release;
+
+    PublishRef(Ref<String> flag, Word data, boolean release) {
+      super(NAMES);
+      this.flag = flag;
+      this.data = data;
+      this.release = release;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case write_data:
+          cpu.write(data, 42);
+          pc = Pc.write_flag;
+          return;
+        case write_flag:
+          if (release) {
+            cpu.storeRelease(flag, "set");
+          } else {
+            cpu.write(flag, "set");
+          }
+          cpu.ret();
+          return;
+      }
+    }
+  }
+
+  /** if (smp_load_acquire(&flag)) BUG_ON(READ_ONCE(data) != 42). */
+  static final class ConsumeRef extends Routine<ConsumeRef.Pc> {
+    enum Pc { read_flag, read_data }
+
+    static final StepNames<Pc> NAMES = StepNames.of("consume", Pc.class);
+    private final Ref<String> flag;
+    private final Word data;
+
+    ConsumeRef(Ref<String> flag, Word data) {
+      super(NAMES);
+      this.flag = flag;
+      this.data = data;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case read_flag:
+          if (cpu.loadAcquire(flag) == null) {
+            cpu.ret();
+            return;
+          }
+          pc = Pc.read_data;
+          return;
+        case read_data:
+          long d = cpu.read(data);
+          cpu.bugOn(d != 42, "BUG_ON(data != 42): data = " + d, null);
+          cpu.ret();
+          return;
+      }
+    }
+  }
+
+  /** Message passing with the flag published by a plain store or a release store. */
+  public static Model messagePassing(boolean release) {
+    return m -> {
+      Word data = new Word(m, "data", 0);
+      Ref<String> flag = new Ref<>(m, "flag", null);
+      m.addCpu(new PublishRef(flag, data, release));
+      m.addCpu(new ConsumeRef(flag, data));
+    };
+  }
+
+  /** The same model on a machine in weak memory mode with {@code lanes} lanes per CPU. */
+  public static Model weak(Model model, int lanes) {
+    return m -> {
+      m.setWeakMemory(lanes);
+      model.setUp(m);
+    };
+  }
 }

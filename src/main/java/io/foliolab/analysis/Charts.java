@@ -1,0 +1,373 @@
+package io.foliolab.analysis;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.foliolab.sim.Outcome;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.AnnotationTextPanel;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.Table;
+
+/**
+ * XChart charts of FolioLab tables, made to be read without the notebook around them: a title
+ * naming the scenario, axis titles with units, legends naming the variant, the sampling strategy
+ * and the scheduler-independent {@code dpor} figure. Export with {@link #write} (PNG or SVG by
+ * file extension). Rendering is headless.
+ */
+public final class Charts {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Charts() {}
+
+  /** Series colours, colour-blind safe (Okabe and Ito). */
+  static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+      new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0xF0E442),
+      new Color(0x000000)};
+
+  /** Outcome colours: OK green, failures in warm/dark tones. */
+  static final Map<Outcome, Color> OUTCOME_COLORS = Map.of(Outcome.OK, new Color(0x009E73),
+      Outcome.BUG, new Color(0xD55E00), Outcome.OOPS, new Color(0xCC79A7), Outcome.HANG,
+      new Color(0xE69F00), Outcome.DEADLOCK, new Color(0x56B4E9), Outcome.CORRUPTION,
+      new Color(0x000000));
+
+  private static void style(Styler s) {
+    s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    s.setAnnotationTextPanelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setPlotBackgroundColor(Color.WHITE);
+    s.setLegendBorderColor(Color.LIGHT_GRAY);
+    s.setAntiAlias(true);
+  }
+
+  /** Wraps {@code text} into lines of at most {@code width} characters. */
+  static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String w : text.trim().split("\\s+")) {
+      if (line.length() > 0 && line.length() + 1 + w.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(w);
+    }
+    if (line.length() > 0) {
+      lines.add(line.toString());
+    }
+    return lines;
+  }
+
+  static String percent(double x) {
+    if (Double.isNaN(x)) {
+      return "n/a";
+    }
+    double p = 100 * x;
+    return String.format(Locale.ROOT, p == 0 || p >= 1 ? "%.1f%%" : "%.2g%%", p);
+  }
+
+  /**
+   * Failure rate against memory pressure from a sweep table ({@link Sweep#SCHEMA}): one series
+   * per variant (and parameter set, when there are several), seeds pooled, with the 95% Wilson
+   * interval of each point drawn as a vertical bar. The legend names the sampling strategy and the
+   * dpor fraction; a note under the plot says what the pressure level does in this scenario.
+   */
+  public static XYChart failureRateVsPressure(Table sweep) {
+    Sweep.SCHEMA.check(sweep);
+    checkArgument(sweep.rowCount() > 0, "the sweep table is empty");
+    String scenario = sweep.stringColumn("scenario").get(0);
+    boolean manyParams = sweep.stringColumn("params").countUnique() > 1;
+    // series -> pressure -> {executions, failures}
+    Map<String, TreeMap<Double, long[]>> series = new LinkedHashMap<>();
+    Map<String, String> legend = new LinkedHashMap<>();
+    for (int r = 0; r < sweep.rowCount(); r++) {
+      String variant = sweep.stringColumn("variant").get(r);
+      String params = sweep.stringColumn("params").get(r);
+      String key = manyParams ? variant + " [" + params + "]" : variant;
+      long[] nk = series.computeIfAbsent(key, k -> new TreeMap<>())
+          .computeIfAbsent(sweep.doubleColumn("pressure").get(r), p -> new long[2]);
+      nk[0] += sweep.longColumn("executions").get(r);
+      nk[1] += sweep.longColumn("failures").get(r);
+      if (!legend.containsKey(key)) {
+        StringBuilder l = new StringBuilder(key).append(": ")
+            .append(sweep.stringColumn("strategy").get(r)).append(" per point");
+        if (!sweep.longColumn("dpor_executions").isMissing(r)) {
+          l.append("; dpor ").append(percent(sweep.doubleColumn("dpor_fraction").get(r)))
+              .append(" of ").append(sweep.longColumn("dpor_executions").get(r))
+              .append(" traces fail")
+              .append(sweep.booleanColumn("dpor_complete").get(r) ? "" : " (budget hit)");
+        }
+        legend.put(key, l.toString());
+      }
+    }
+    XYChart chart = new XYChartBuilder().width(900).height(680)
+        .title(scenario + ": failure rate vs memory pressure")
+        .xAxisTitle("memory pressure p (probability of each pressure event, 0-1)")
+        .yAxisTitle("failing executions (% of sampled, 95% Wilson interval)").build();
+    style(chart.getStyler());
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0);
+    chart.getStyler().setYAxisDecimalPattern("0.0%");
+    chart.getStyler().setMarkerSize(7);
+    double maxY = 0;
+    int i = 0;
+    for (var e : series.entrySet()) {
+      Color color = PALETTE[i++ % PALETTE.length];
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      List<double[]> bars = new ArrayList<>();
+      for (var p : e.getValue().entrySet()) {
+        Wilson w = Wilson.of(p.getValue()[1], p.getValue()[0]);
+        xs.add(p.getKey());
+        ys.add(w.rate());
+        bars.add(new double[] {p.getKey(), w.low(), w.high()});
+        maxY = Math.max(maxY, w.high());
+      }
+      XYSeries s = chart.addSeries(legend.get(e.getKey()), xs, ys);
+      s.setLineColor(color);
+      s.setMarkerColor(color);
+      s.setMarker(SeriesMarkers.CIRCLE);
+      int b = 0;
+      for (double[] bar : bars) {
+        XYSeries whisker = chart.addSeries("ci " + e.getKey() + " " + b++,
+            new double[] {bar[0], bar[0]}, new double[] {bar[1], bar[2]});
+        whisker.setLineColor(color);
+        whisker.setMarker(SeriesMarkers.NONE);
+        whisker.setShowInLegend(false);
+        whisker.setLineStyle(new BasicStroke(1.5f));
+      }
+    }
+    chart.getStyler().setYAxisMax(Math.max(0.01, Math.min(1.0, maxY * 1.5)));
+    String means = sweep.stringColumn("pressure_means").get(0);
+    if (!means.isEmpty()) {
+      List<String> lines = new ArrayList<>();
+      lines.add("What p means here:");
+      lines.addAll(wrap(means, 100));
+      AnnotationTextPanel note = new AnnotationTextPanel("", 0, 0, true);
+      note.setLines(lines);
+      // Top left of the plot area (rates rise to the right); screen coordinates: x from the
+      // left, y from the bottom of the chart.
+      note.setX(95);
+      note.setY(chart.getHeight() - 62 - 15 * lines.size());
+      chart.addAnnotation(note);
+    }
+    return chart;
+  }
+
+  /**
+   * Outcome breakdown per variant as stacked bars (fractions of each variant's executions), from
+   * {@link Summaries#outcomesByVariant}. Outcomes that never occur are left out of the legend.
+   */
+  public static CategoryChart outcomeBreakdown(Table outcomesByVariant, String title) {
+    Table t = outcomesByVariant;
+    checkArgument(t.columnNames().containsAll(List.of("variant", "strategy", "outcome", "count",
+        "executions")), "need a table from Summaries.outcomesByVariant, got columns %s",
+        t.columnNames());
+    List<String> cats = new ArrayList<>();
+    Map<String, Map<String, Double>> byOutcome = new LinkedHashMap<>();
+    for (int r = 0; r < t.rowCount(); r++) {
+      String cat = t.stringColumn("variant").get(r) + " / " + t.stringColumn("strategy").get(r)
+          + " (n=" + t.longColumn("executions").get(r) + ")";
+      if (!cats.contains(cat)) {
+        cats.add(cat);
+      }
+      double frac = (double) t.longColumn("count").get(r) / t.longColumn("executions").get(r);
+      byOutcome.computeIfAbsent(t.stringColumn("outcome").get(r), o -> new LinkedHashMap<>())
+          .put(cat, frac);
+    }
+    CategoryChart chart = new CategoryChartBuilder().width(800).height(620).title(title)
+        .xAxisTitle("kernel variant / exploration strategy (executions)")
+        .yAxisTitle("share of executions (%)").build();
+    style(chart.getStyler());
+    chart.getStyler().setStacked(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setYAxisDecimalPattern("0%");
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+    chart.getStyler().setOverlapped(false);
+    chart.getStyler().setXAxisLabelRotation(cats.size() > 3 ? 30 : 0);
+    for (Outcome o : Outcome.values()) {
+      Map<String, Double> m = byOutcome.get(o.name());
+      if (m == null || m.values().stream().allMatch(v -> v == 0)) {
+        continue;
+      }
+      List<Double> ys = new ArrayList<>();
+      for (String c : cats) {
+        ys.add(m.getOrDefault(c, 0.0));
+      }
+      CategorySeries s = chart.addSeries(o.name(), cats, ys);
+      s.setFillColor(OUTCOME_COLORS.get(o));
+    }
+    return chart;
+  }
+
+  /**
+   * Distribution of retries (total over the CPUs of one execution) per variant, from an
+   * executions table ({@link ExecutionTable#SCHEMA}): bars of the share of executions with 0, 1,
+   * 2, ... retries; the last bar gathers {@code maxBin} and more.
+   */
+  public static CategoryChart retriesDistribution(Table executions, int maxBin) {
+    ExecutionTable.SCHEMA.check(executions);
+    checkArgument(maxBin >= 1, "maxBin %s must be >= 1", maxBin);
+    checkArgument(executions.rowCount() > 0, "the executions table is empty");
+    Map<String, long[]> hist = new LinkedHashMap<>();
+    Map<String, Long> totals = new LinkedHashMap<>();
+    for (int r = 0; r < executions.rowCount(); r++) {
+      String key = executions.stringColumn("variant").get(r) + " ("
+          + executions.stringColumn("strategy").get(r) + ")";
+      int x = Math.min(maxBin, executions.intColumn("retries_total").get(r));
+      hist.computeIfAbsent(key, k -> new long[maxBin + 1])[x]++;
+      totals.merge(key, 1L, Long::sum);
+    }
+    List<String> cats = new ArrayList<>();
+    for (int x = 0; x <= maxBin; x++) {
+      cats.add(x == maxBin ? x + "+" : Integer.toString(x));
+    }
+    CategoryChart chart = new CategoryChartBuilder().width(800).height(520)
+        .title(executions.stringColumn("scenario").get(0) + ": retries per execution")
+        .xAxisTitle("retries (returns to a retry label, summed over CPUs)")
+        .yAxisTitle("share of executions (%)").build();
+    style(chart.getStyler());
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setYAxisDecimalPattern("0%");
+    chart.getStyler().setYAxisMin(0.0);
+    int i = 0;
+    for (var e : hist.entrySet()) {
+      List<Double> ys = new ArrayList<>();
+      for (long c : e.getValue()) {
+        ys.add((double) c / totals.get(e.getKey()));
+      }
+      chart.addSeries(e.getKey() + ", n=" + totals.get(e.getKey()), cats, ys)
+          .setFillColor(PALETTE[i++ % PALETTE.length]);
+    }
+    return chart;
+  }
+
+  /**
+   * Failure rate by strategy, from {@link Summaries#failureRates} grouped by {@code strategy}
+   * (optionally also {@code variant}): a point per strategy with its 95% Wilson interval as a
+   * vertical bar; an exhaustive {@code dpor} row is the scheduler-independent reference.
+   */
+  public static XYChart failureRateByStrategy(Table failureRates, String title) {
+    Table t = failureRates;
+    checkArgument(t.columnNames().containsAll(List.of("strategy", "executions", "failures",
+        "rate", "ci_low", "ci_high")), "need a table from Summaries.failureRates(..., \"strategy\")"
+        + ", got columns %s", t.columnNames());
+    boolean byVariant = t.columnNames().contains("variant");
+    List<String> strategies = new ArrayList<>();
+    for (int r = 0; r < t.rowCount(); r++) {
+      if (!strategies.contains(t.stringColumn("strategy").get(r))) {
+        strategies.add(t.stringColumn("strategy").get(r));
+      }
+    }
+    XYChart chart = new XYChartBuilder().width(800).height(540).title(title)
+        .xAxisTitle("exploration strategy (random:N / pct:N:D sample N executions)")
+        .yAxisTitle("failing executions (%, 95% Wilson interval)").build();
+    style(chart.getStyler());
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setYAxisDecimalPattern("0.0%");
+    chart.getStyler().setXAxisMin(-0.5).setXAxisMax(strategies.size() - 0.5);
+    chart.getStyler().setXAxisTicksVisible(false);
+    chart.getStyler().setMarkerSize(9);
+    Map<Integer, String> labels = new LinkedHashMap<>();
+    Map<String, List<double[]>> series = new LinkedHashMap<>();
+    double maxY = 0;
+    for (int r = 0; r < t.rowCount(); r++) {
+      int x = strategies.indexOf(t.stringColumn("strategy").get(r));
+      labels.put(x, t.stringColumn("strategy").get(r));
+      String key = byVariant ? t.stringColumn("variant").get(r) : "failure rate";
+      series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {x,
+          t.doubleColumn("rate").get(r), t.doubleColumn("ci_low").get(r),
+          t.doubleColumn("ci_high").get(r)});
+      maxY = Math.max(maxY, t.doubleColumn("ci_high").get(r));
+    }
+    int i = 0;
+    int n = series.size();
+    for (var e : series.entrySet()) {
+      Color color = PALETTE[i % PALETTE.length];
+      double shift = n == 1 ? 0 : (i - (n - 1) / 2.0) * 0.12;
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (double[] p : e.getValue()) {
+        xs.add(p[0] + shift);
+        ys.add(p[1]);
+      }
+      XYSeries s = chart.addSeries(e.getKey(), xs, ys);
+      s.setMarkerColor(color);
+      s.setMarker(SeriesMarkers.DIAMOND);
+      int b = 0;
+      for (double[] p : e.getValue()) {
+        if (strategies.get((int) p[0]).equals("dpor")) {
+          continue; // every trace counted: an exact fraction, no sampling interval
+        }
+        XYSeries w = chart.addSeries("ci " + e.getKey() + " " + b++,
+            new double[] {p[0] + shift, p[0] + shift}, new double[] {p[2], p[3]});
+        w.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        w.setLineColor(color);
+        w.setMarker(SeriesMarkers.NONE);
+        w.setShowInLegend(false);
+      }
+      i++;
+    }
+    double top = Math.max(0.01, Math.min(1.0, maxY * 1.25));
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(top);
+    chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    for (var l : labels.entrySet()) {
+      String text = l.getValue().equals("dpor") ? "dpor (every trace, exact)" : l.getValue();
+      chart.addAnnotation(new AnnotationText(text, l.getKey(), top * 0.95, false));
+    }
+    return chart;
+  }
+
+  /**
+   * Writes {@code chart} as PNG or SVG, chosen by the file's extension.
+   *
+   * @throws IllegalArgumentException for another extension
+   */
+  public static void write(Chart<?, ?> chart, Path file) throws IOException {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    if (name.endsWith(".png")) {
+      try (var out = Files.newOutputStream(file)) {
+        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+      }
+    } else if (name.endsWith(".svg")) {
+      try (var out = Files.newOutputStream(file)) {
+        VectorGraphicsEncoder.saveVectorGraphic(chart, out,
+            VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+      }
+    } else {
+      throw new IllegalArgumentException("chart file " + file + ": extension must be .png or .svg");
+    }
+  }
+}
