@@ -47,6 +47,8 @@ public final class AddressSpace {
   private final int minOrder;
   private final int maxOrder;
   private final boolean shmem;
+  /** {@code mapping->nrpages} (see the nrpages section below). */
+  private final Word nrpages;
 
   private AddressSpace(Builder b, Machine m) {
     this.name = b.name;
@@ -62,6 +64,7 @@ public final class AddressSpace {
     this.minOrder = b.minOrder;
     this.maxOrder = b.maxOrder;
     this.shmem = b.shmem;
+    this.nrpages = new Word(m, b.name + ".nrpages", 0);
   }
 
   /** A builder for a mapping on {@code machine}; defaults: an XFS-like file, see {@link Builder}. */
@@ -261,6 +264,7 @@ public final class AddressSpace {
     folio.initMapping(this);
     Object r = iPages.storeOrder(folio.peekIndex(), order, folio, XaGfp.GFP_KERNEL);
     checkState(!XaEntry.isErr(r), "xa_store_order(%s) failed: %s", folio, XaEntry.describe(r));
+    nrpages.init(nrpages.peek() + (1L << order));
   }
 
   /**
@@ -277,5 +281,24 @@ public final class AddressSpace {
   @Override
   public String toString() {
     return name;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // mapping->nrpages (added with __filemap_add_folio / page_cache_delete): the number of pages in
+  // the page cache, a plain unsigned long updated under the xa_lock. Folios added at set-up count.
+
+  /** Loads {@code mapping->nrpages} (one plain load). */
+  public long nrpagesRead(Cpu cpu) {
+    return cpu.read(nrpages);
+  }
+
+  /** Stores {@code mapping->nrpages} (one plain store; the caller holds the xa_lock). */
+  public void nrpagesWrite(Cpu cpu, long v) {
+    cpu.write(nrpages, v);
+  }
+
+  /** {@code mapping->nrpages} without an access: for dumps and assertions. */
+  public long peekNrpages() {
+    return nrpages.peek();
   }
 }

@@ -662,4 +662,118 @@ public final class LibXarray {
       }
     }
   }
+
+  // ===============================================================================================
+  // The normal API's RCU readers used unlocked by __filemap_add_folio (5.17 - 6.9): xa_load and
+  // xa_get_order. (Added for the writeback / add-folio work; built on the xas_* routines above.)
+
+  /**
+   * {@code xa_load(xa, index)} (lib/xarray.c, v6.9; same in v6.18): in an RCU read-side section,
+   * {@code xas_load} until {@code xas_retry} is false (a retry entry restarts the walk: a retry
+   * loop of the machine); a zero entry reads as NULL. Returns the entry. Context: takes and
+   * releases the RCU read lock.
+   */
+  public static final class XaLoad extends Routine<XaLoad.Pc> {
+    /** Steps. */
+    public enum Pc { rcu_read_lock, xas_load, loaded, rcu_read_unlock }
+
+    private static final StepNames<Pc> NAMES = StepNames.of("xa_load", Pc.class);
+    private final XasLoad load = new XasLoad();
+    private XaState xas;
+    private Object entry;
+
+    public XaLoad() {
+      super(NAMES);
+    }
+
+    /** Binds the array and index for the next call. */
+    public XaLoad on(XArray xa, long index) {
+      this.xas = new XaState(checkNotNull(xa, "xa"), index);
+      return this;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case rcu_read_lock:
+          cpu.rcuReadLock();
+          pc = Pc.xas_load;
+          return;
+        case xas_load:
+          call(cpu, load.on(xas), Pc.loaded);
+          return;
+        case loaded: {
+          Object e = cpu.retval();
+          entry = XaEntry.isZero(e) ? null : e;
+          if (xas.retry(entry)) {
+            retry(cpu, Pc.xas_load);
+            return;
+          }
+          pc = Pc.rcu_read_unlock;
+          return;
+        }
+        case rcu_read_unlock:
+          cpu.rcuReadUnlock();
+          cpu.ret(entry);
+          return;
+      }
+    }
+  }
+
+  /**
+   * {@code xa_get_order(xa, index)} (lib/xarray.c; the 6.9 body and the 6.10+ body built on
+   * {@code xas_get_order} issue the same loads): in an RCU read-side section, {@code xas_load};
+   * 0 if it returned NULL; otherwise {@code xas_get_order} (0 for an entry in the head). Returns
+   * the order, which may be stale by the time it is returned. Context: takes and releases the RCU
+   * read lock.
+   */
+  public static final class XaGetOrder extends Routine<XaGetOrder.Pc> {
+    /** Steps. */
+    public enum Pc { rcu_read_lock, xas_load, loaded, ordered, rcu_read_unlock }
+
+    private static final StepNames<Pc> NAMES = StepNames.of("xa_get_order", Pc.class);
+    private final XasLoad load = new XasLoad();
+    private final XasGetOrder getOrder = new XasGetOrder();
+    private XaState xas;
+    private int order;
+
+    public XaGetOrder() {
+      super(NAMES);
+    }
+
+    /** Binds the array and index for the next call. */
+    public XaGetOrder on(XArray xa, long index) {
+      this.xas = new XaState(checkNotNull(xa, "xa"), index);
+      return this;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case rcu_read_lock:
+          order = 0;
+          cpu.rcuReadLock();
+          pc = Pc.xas_load;
+          return;
+        case xas_load:
+          call(cpu, load.on(xas), Pc.loaded);
+          return;
+        case loaded:
+          if (cpu.retval() == null) {
+            pc = Pc.rcu_read_unlock;
+            return;
+          }
+          call(cpu, getOrder.on(xas), Pc.ordered);
+          return;
+        case ordered:
+          order = (Integer) cpu.retval();
+          pc = Pc.rcu_read_unlock;
+          return;
+        case rcu_read_unlock:
+          cpu.rcuReadUnlock();
+          cpu.ret(order);
+          return;
+      }
+    }
+  }
 }

@@ -18,8 +18,9 @@ public final class Memory {
    * (arch/x86/mm/fault.c, v6.18) calls {@code handle_mm_fault} with
    * {@code FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE}, which reaches {@code do_read_fault} →
    * {@code __do_fault} → {@code filemap_fault}; on {@code VM_FAULT_RETRY} it sets
-   * {@code FAULT_FLAG_TRIED} and retries ({@code goto retry}: a retry loop of the machine,
-   * counted). On {@code VM_FAULT_LOCKED}, {@code finish_fault} would map the page and keep the
+   * {@code FAULT_FLAG_TRIED} and retries ({@code goto retry}; not a spin: the second attempt
+   * differs, it keeps the mmap lock and sleeps on the folio lock, so it can return
+   * {@code VM_FAULT_RETRY} only once and is not counted as a retry). On {@code VM_FAULT_LOCKED}, {@code finish_fault} would map the page and keep the
    * lookup's reference for the page table; the model does not install page-table entries, so it
    * unlocks the folio and drops the reference at once ({@code folio_unlock}, {@code folio_put}),
    * as if the mapping had already been torn down (a split would do so with {@code unmap_folio}
@@ -66,7 +67,7 @@ public final class Memory {
           ret = (Integer) cpu.retval();
           if ((ret & Filemap.VM_FAULT_RETRY) != 0) {
             flags |= Filemap.FAULT_FLAG_TRIED;
-            retry(cpu, Pc.retry);
+            pc = Pc.retry;
             return;
           }
           if ((ret & Filemap.VM_FAULT_LOCKED) == 0) {

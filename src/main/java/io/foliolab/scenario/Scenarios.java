@@ -8,7 +8,9 @@ public final class Scenarios {
   private static final ImmutableMap<String, Scenario> ALL = index(
       // one line per scenario class
       new SplitWrongSlot(),
-      new Willy1499());
+      new Willy1499(),
+      new DirtySiblingTag(),
+      new AddFolioStaleNodes());
 
   private Scenarios() {}
 

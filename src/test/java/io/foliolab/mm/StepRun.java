@@ -37,7 +37,10 @@ final class StepRun {
     }
   }
 
-  /** Runs the routine made by {@code make} (given the machine) on CPU 0 until it finishes. */
+  /**
+   * Runs the routine made by {@code make} (given the machine, in its set-up) on CPU 0 until it
+   * finishes, and returns its result.
+   */
   static Object run(Function<Machine, Routine<?>> make) {
     Machine m = new Machine();
     Driver[] d = new Driver[1];
