@@ -6,7 +6,6 @@ import io.foliolab.sim.ChoiceOracle;
 import io.foliolab.sim.ChoicePoint;
 import io.foliolab.sim.Machine;
 import io.foliolab.sim.Model;
-import io.foliolab.sim.Outcome;
 import io.foliolab.sim.TraceStep;
 import java.util.List;
 import java.util.Objects;
@@ -156,10 +155,5 @@ public final class Explorer {
       complete &= finished;
     }
     return new Minimized(failing, complete, tried);
-  }
-
-  /** Whether {@code o} is a failure outcome; convenience for listeners. */
-  static boolean isFailure(Outcome o) {
-    return o.failed();
   }
 }

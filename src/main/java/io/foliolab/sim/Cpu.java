@@ -103,7 +103,7 @@ public final class Cpu {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   void setUpBuffer(int lanes) {
     sb = new Word(m, "store_buffer[cpu" + id + "]", 0);
     laneCell = new Word[lanes];
@@ -712,7 +712,7 @@ public final class Cpu {
     if (set) {
       f.holder[b] = id + 1;
     }
-    queueStore(new CellStore(f, v, null, what + " (store)"));
+    queueStore(new CellStore(f, v, null, what + " (store)", m.currentLabel));
   }
 
   void queueStore(Publication p) {
@@ -995,12 +995,19 @@ public final class Cpu {
     final long value;
     final Object ref;
     final String what;
+    final String label;
 
-    CellStore(Cell cell, long value, Object ref, String what) {
+    CellStore(Cell cell, long value, Object ref, String what, String label) {
       this.cell = cell;
       this.value = value;
       this.ref = ref;
       this.what = what;
+      this.label = label;
+    }
+
+    @Override
+    public String label() {
+      return label;
     }
 
     @Override

@@ -208,7 +208,7 @@ public final class Machine {
       cpus[nCpus] = new Cpu(this, nCpus);
     }
     Cpu c = cpus[nCpus++];
-    c.rcuCell = new Word(this, "rcu_read_lock_nesting[cpu" + c.id + "]", 0);
+    c.rcuCell = new RcuState(this, "rcu_read_lock_nesting[cpu" + c.id + "]");
     c.reset(root);
     return c;
   }
@@ -226,6 +226,24 @@ public final class Machine {
         agent.agentOf = c;
         agent.agentLane = k;
       }
+    }
+  }
+
+  /** A CPU's RCU state: (number of read-side sections completed << 16) | nesting depth. */
+  private static final class RcuState extends Cell {
+    RcuState(Machine m, String name) {
+      super(m, name, 0, null);
+    }
+
+    @Override
+    String show(long v, Object r) {
+      long nesting = v & 0xffff;
+      return nesting == 0 ? "outside (" + (v >>> 16) + " sections done)" : "inside, depth " + nesting;
+    }
+
+    @Override
+    String show() {
+      return show(value, null);
     }
   }
 
@@ -575,6 +593,10 @@ public final class Machine {
         break;
       case Cpu.P_STORE:
         Publication p = c.stores.removeFirst();
+        if (p.label() != null) {
+          label = p.label();
+          currentLabel = label;
+        }
         Cell cell = p.cell();
         String before = tracing ? cell.show() : null;
         recordAccess(cell.loc, p.kind(), -1L);

@@ -19,6 +19,11 @@ interface Publication {
     return Machine.WRITE;
   }
 
+  /** The label of the step that made the store (publications are labeled with it), or null. */
+  default String label() {
+    return null;
+  }
+
   /** Whether this is the last store of a write-side operation. */
   default boolean lastOfOperation() {
     return false;

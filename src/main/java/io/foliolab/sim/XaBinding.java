@@ -243,7 +243,7 @@ public final class XaBinding implements XaObserver {
     for (int i = 0; i < stores.size(); i++) {
       XaStore st = stores.get(i);
       cpu.queueStore(new XaPublication(this, cell(st.owner(), st.field(), st.index()), st,
-          i == stores.size() - 1, rcu));
+          i == stores.size() - 1, rcu, m.currentLabel));
     }
   }
 
@@ -292,13 +292,21 @@ public final class XaBinding implements XaObserver {
     final XaStore store;
     final boolean last;
     final long[] rcu;
+    final String label;
 
-    XaPublication(XaBinding binding, XaCell cell, XaStore store, boolean last, long[] rcu) {
+    XaPublication(XaBinding binding, XaCell cell, XaStore store, boolean last, long[] rcu,
+        String label) {
       this.binding = binding;
       this.cell = cell;
       this.store = store;
       this.last = last;
       this.rcu = rcu;
+      this.label = label;
+    }
+
+    @Override
+    public String label() {
+      return label;
     }
 
     @Override

@@ -219,6 +219,8 @@ class XArrayModelTest {
           .count());
       long publications = trace.stream().filter(t -> t.action().startsWith("publish")).count();
       assertTrue(publications >= 3, "published store by store: " + trace);
+      assertTrue(trace.stream().filter(t -> t.action().startsWith("publish"))
+          .allMatch(t -> t.label().equals("writer:operation")), trace.toString());
     }
     assertEquals(2, readerLoads.size(), "one more level to walk through the new root");
   }
@@ -286,5 +288,76 @@ class XArrayModelTest {
     for (Execution e : one) {
       assertEquals(e.withId(0), Explorer.replay(model, Schedule.parse(e.schedule())).execution());
     }
+  }
+
+  /** kmem_cache_alloc may fail (a choice), then xa_store(300) under xa_lock. */
+  static final class AllocatingWriter extends Routine<AllocatingWriter.Pc> {
+    enum Pc { alloc_choice, xa_lock, xa_store, xa_unlock }
+
+    static final StepNames<Pc> NAMES = StepNames.of("allocating_writer", Pc.class);
+    private final XaBinding binding;
+    private final XArray xa;
+    private final Lock lock;
+    private final Item item;
+
+    AllocatingWriter(XaBinding binding, XArray xa, Lock lock, Item item) {
+      super(NAMES);
+      this.binding = binding;
+      this.xa = xa;
+      this.lock = lock;
+      this.item = item;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      switch (pc) {
+        case alloc_choice:
+          int fail = cpu.choose(io.foliolab.sim.ChoicePoint.allocation("xa_node"));
+          binding.failAllocations(fail == 1);
+          pc = Pc.xa_lock;
+          return;
+        case xa_lock:
+          cpu.lock(lock);
+          pc = Pc.xa_store;
+          return;
+        case xa_store:
+          cpu.xaWrite(() -> xa.store(300, item));
+          pc = Pc.xa_unlock;
+          return;
+        case xa_unlock:
+          cpu.unlock(lock);
+          cpu.ret();
+          return;
+      }
+    }
+  }
+
+  @Test
+  void nodeAllocationFailureIsAChoicePointOfTheExplorer() {
+    Item i300 = new Item("item300");
+    Model model = m -> {
+      XaBinding b = XaBinding.attach(m);
+      XArray xa = b.add(new XArray("i_pages", XaConfig.DEFAULT.withChunkShift(4)));
+      Lock lock = Lock.spin(m, "xa_lock");
+      xa.store(1, new Item("item1"));
+      b.checkAfterEachOperation();
+      m.addCpu(new Reader(xa, 300, Set.of("NULL", i300)));
+      m.addCpu(new AllocatingWriter(b, xa, lock, i300));
+    };
+    List<Execution> es = dpor(model);
+    assertTrue(es.stream().allMatch(e -> e.outcome() == Outcome.OK), es.toString());
+    Set<String> choices = new HashSet<>();
+    Set<String> seenWhenFailed = new HashSet<>();
+    for (Execution e : es) {
+      choices.add(e.choices());
+      if (e.choices().equals("1")) {
+        // The store failed with -ENOMEM: no new root was published, the reader finds nothing.
+        List<TraceStep> t = Explorer.replay(model, Schedule.parse(e.schedule())).trace();
+        assertTrue(t.stream().noneMatch(x -> x.action().startsWith("publish")), t.toString());
+        seenWhenFailed.add(e.outcome().name());
+      }
+    }
+    assertEquals(Set.of("0", "1"), choices);
+    assertEquals(Set.of("OK"), seenWhenFailed);
   }
 }
