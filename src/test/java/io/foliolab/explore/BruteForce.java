@@ -21,6 +21,8 @@ final class BruteForce {
   final Set<String> traces = new HashSet<>();
   long interleavings;
   final List<String> failures = new ArrayList<>();
+  /** Every distinct (outcome, message, failing label) reached by some interleaving. */
+  final Set<String> results = new HashSet<>();
 
   private final Model model;
   private final Machine m = new Machine();
@@ -54,6 +56,7 @@ final class BruteForce {
       interleavings++;
       String canon = canonical(m);
       traces.add(canon);
+      results.add(m.outcome() + "|" + m.failureMessage() + "|" + m.failingLabel());
       if (m.outcome() != Outcome.OK) {
         failures.add(m.outcome() + ":" + canon);
       }

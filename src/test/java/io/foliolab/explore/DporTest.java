@@ -42,8 +42,11 @@ class DporTest {
   void dporExploresEachTraceOnce(String name, Model model) {
     BruteForce brute = BruteForce.enumerate(model);
     List<String> schedules = new ArrayList<>();
-    Summary s = Explorer.explore(model, new Strategy.Dpor(), Options.defaults(),
-        e -> schedules.add(e.schedule()));
+    Set<String> results = new HashSet<>();
+    Summary s = Explorer.explore(model, new Strategy.Dpor(), Options.defaults(), e -> {
+      schedules.add(e.schedule());
+      results.add(e.outcome() + "|" + e.message() + "|" + e.failingLabel());
+    });
     assertTrue(s.complete(), s.toString());
     Set<String> seen = new HashSet<>();
     for (String sched : schedules) {
@@ -54,6 +57,9 @@ class DporTest {
     assertEquals(schedules.size(), seen.size(), "dpor reported two equivalent executions");
     assertEquals(brute.traces, seen, "dpor missed or invented traces");
     assertEquals(brute.traces.size(), s.executions());
+    // Independently of the dependency relation: every outcome and message that some
+    // interleaving reaches, dpor reaches too.
+    assertEquals(brute.results, results);
     List<String> parallel = new ArrayList<>();
     Explorer.explore(model, new Strategy.Dpor(), Options.defaults().withWorkers(2),
         e -> parallel.add(e.schedule()));
