@@ -882,6 +882,18 @@ public final class Cpu {
   // XArray words (see XaBinding).
 
   /** A load of an XArray word by a reader step, reported by the XArray's observer. */
+  /**
+   * Another location of a load this step already performed as its action (a multi-bit word,
+   * see {@link XaBinding}): recorded as an access of the same action.
+   */
+  void xaLoadMore(Cell c, Object value) {
+    m.recordAccess(c.loc, Machine.READ, -1L);
+    log(c, Machine.READ, 0, value);
+    if (m.tracing) {
+      m.trace(id, "load", c, c.show(0, value), c.show(0, value));
+    }
+  }
+
   void xaLoad(Cell c, Object value) {
     action(c, Machine.READ, -1L);
     log(c, Machine.READ, 0, value);

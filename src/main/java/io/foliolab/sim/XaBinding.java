@@ -186,7 +186,45 @@ public final class XaBinding implements XaObserver {
     if (cpu == null) {
       throw new IllegalStateException("XArray load of " + c.name + " outside a step");
     }
+    if (continuesMarkWord(cpu, owner, field, index)) {
+      cpu.xaLoadMore(c, c.currentRef());
+      return;
+    }
     cpu.xaLoad(c, c.currentRef());
+    startMarkWord(cpu, owner, field, index);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Mark-word loads (added on branch mm-wb for xas_find_marked): XArray.loadMarkWord, the single
+  // word load of find_next_bit / bitmap_empty on a node's mark bitmap, reports one load per bit
+  // (so that a store of any bit conflicts with it); those loads are one action of the step.
+
+  private Object wordOwner;
+  private int wordNext = -1;
+  private Cpu wordCpu;
+  private int wordEvent = -1;
+
+  /** Remembers a load of bit 0 of a mark bitmap: the following bits may continue it. */
+  private void startMarkWord(Cpu cpu, Object owner, XaField field, int index) {
+    if (field == XaField.MARK && owner instanceof XaNode
+        && index % ((XaNode) owner).chunkSize() == 0) {
+      wordOwner = owner;
+      wordNext = index + 1;
+      wordCpu = cpu;
+      wordEvent = m.events();
+    } else {
+      wordOwner = null;
+    }
+  }
+
+  /** Whether this load is the next bit of the mark bitmap this step began loading. */
+  private boolean continuesMarkWord(Cpu cpu, Object owner, XaField field, int index) {
+    if (field != XaField.MARK || owner != wordOwner || cpu != wordCpu || index != wordNext
+        || m.events() != wordEvent || index % ((XaNode) owner).chunkSize() == 0) {
+      return false;
+    }
+    wordNext++;
+    return true;
   }
 
   @Override

@@ -42,8 +42,9 @@ class DirtySiblingTagTest {
     ScenarioRuns.replayFirstFailure(model, s);
   }
 
+  /** (order=5, two new nodes, takes 7228 executions: left to the figures runner.) */
   @ParameterizedTest
-  @ValueSource(strings = {"trigger=0", "trigger=1", "order=5"})
+  @ValueSource(strings = {"trigger=0", "trigger=1"})
   void fix2a0774c2886dNeverFails(String param) {
     Summary s = ScenarioRuns.dpor(ScenarioRuns.model(NAME, "2a0774c2886d", param));
     assertTrue(s.complete(), s.toString());
