@@ -27,7 +27,8 @@ import java.util.Map;
  *     first:random:100000
  * </pre>
  *
- * A strategy {@code first:S} stops at the first failing execution and reports the time to it.
+ * A strategy {@code first:S} stops at the first failing execution and reports the time to it;
+ * {@code --seconds=N} sets a time budget.
  */
 public final class MmScenarioFigures {
   private MmScenarioFigures() {}
@@ -37,9 +38,14 @@ public final class MmScenarioFigures {
     String variant = args[1];
     String strategy = args[2];
     Map<String, String> params = new LinkedHashMap<>();
+    double budget = 0;
     for (int i = 3; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
-      params.put(kv[0], kv[1]);
+      if (kv[0].equals("--seconds")) {
+        budget = Double.parseDouble(kv[1]);
+      } else {
+        params.put(kv[0], kv[1]);
+      }
     }
     Scenario s = Scenarios.get(scenario);
     Model model = s.model(variant, Params.resolve(scenario, s.params(), params));
@@ -50,7 +56,7 @@ public final class MmScenarioFigures {
     long t0 = System.nanoTime();
     Summary sum = null;
     try {
-      sum = Explorer.explore(model, st, Options.defaults().withSeed(1), e -> {
+      sum = Explorer.explore(model, st, Options.defaults().withSeed(1).withMaxSeconds(budget), e -> {
         count[0]++;
         if (first && e.failed()) {
           hit[0] = e;

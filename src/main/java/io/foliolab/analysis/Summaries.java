@@ -22,6 +22,16 @@ import tech.tablesaw.columns.Column;
 public final class Summaries {
   private Summaries() {}
 
+  /** The columns of {@link #outcomesByVariant}, for reading its CSV back. */
+  public static final Schema OUTCOMES_SCHEMA = Schema.of("outcomes_by_variant", "variant",
+      STRING, "strategy", STRING, "outcome", STRING, "count", LONG, "executions", LONG, "rate",
+      DOUBLE, "ci_low", DOUBLE, "ci_high", DOUBLE);
+
+  /** Every fixed table schema of the analysis layer, for {@link TableCsv#read(java.nio.file.Path,
+   * java.util.List)}. */
+  public static final java.util.List<Schema> KNOWN = java.util.List.of(ExecutionTable.SCHEMA,
+      ExecutionTable.TRACE_SCHEMA, Sweep.SCHEMA, OUTCOMES_SCHEMA);
+
   /**
    * Variant × outcome: for every (variant, strategy) in {@code executions} and every
    * {@link Outcome} (OK included, zero counts kept), the count, the rate among that variant's
@@ -39,9 +49,7 @@ public final class Summaries {
           k -> new long[Outcome.values().length]);
       c[Outcome.valueOf(outcome.getString(r)).ordinal()]++;
     }
-    Table t = Schema.of("outcomes_by_variant", "variant", STRING, "strategy", STRING,
-        "outcome", STRING, "count", LONG, "executions", LONG, "rate", DOUBLE, "ci_low", DOUBLE,
-        "ci_high", DOUBLE).emptyTable();
+    Table t = OUTCOMES_SCHEMA.emptyTable();
     counts.forEach((key, c) -> {
       long n = 0;
       for (long x : c) {

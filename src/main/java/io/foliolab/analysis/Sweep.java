@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import tech.tablesaw.api.Table;
@@ -163,7 +165,8 @@ public final class Sweep {
    * Runs {@code grid} on {@code threads} threads.
    *
    * @throws IllegalArgumentException for a bad thread count
-   * @throws InterruptedException if interrupted (the pool is stopped)
+   * @throws InterruptedException if interrupted: the running explorations stop at their next
+   *     execution record and the pool is shut down
    */
   public static Result run(Grid grid, int threads, Progress progress)
       throws InterruptedException {
@@ -174,6 +177,12 @@ public final class Sweep {
     AtomicLong done = new AtomicLong();
     AtomicInteger cellsDone = new AtomicInteger();
     Object progressLock = new Object();
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutionListener stopper = e -> {
+      if (stop.get()) {
+        throw new CancellationException("sweep interrupted");
+      }
+    };
 
     // Reference dpor per (variant, params), run first (they are usually small).
     int refs = grid.variants().size() * grid.params().size();
@@ -196,7 +205,7 @@ public final class Sweep {
             fs.add(pool.submit(() -> {
               dpor[ref] = Explorer.explore(grid.scenario().model(variant, params),
                   new Strategy.Dpor(), Options.defaults().withMaxExecutions(grid.dporBudget()),
-                  ExecutionListener.NONE);
+                  stopper);
             }));
           }
         }
@@ -206,7 +215,7 @@ public final class Sweep {
         int cell = c;
         fs.add(pool.submit(() -> {
           Cell k = grid.cell(cell);
-          Tally tally = new Tally(done, () -> {
+          Tally tally = new Tally(done, stop, () -> {
             synchronized (progressLock) {
               progress.update(done.get(), total, cellsDone.get(), cells);
             }
@@ -253,6 +262,8 @@ public final class Sweep {
       }
       return new Result(t, (System.nanoTime() - t0) / 1e9);
     } finally {
+      // On an interrupt or a failure, running explorations stop at their next record.
+      stop.set(true);
       pool.shutdownNow();
     }
   }
@@ -260,6 +271,7 @@ public final class Sweep {
   /** Per-cell aggregation of the streamed executions: bounded memory. */
   private static final class Tally implements ExecutionListener {
     private final AtomicLong global;
+    private final AtomicBoolean stop;
     private final Runnable report;
     private final long[] outcomes = new long[Outcome.values().length];
     private long n;
@@ -268,13 +280,17 @@ public final class Sweep {
     private long withRetries;
     private Execution firstFailure;
 
-    Tally(AtomicLong global, Runnable report) {
+    Tally(AtomicLong global, AtomicBoolean stop, Runnable report) {
       this.global = global;
+      this.stop = stop;
       this.report = report;
     }
 
     @Override
     public void accept(Execution e) {
+      if ((n & 255) == 0 && stop.get()) {
+        throw new CancellationException("sweep interrupted");
+      }
       n++;
       outcomes[e.outcome().ordinal()]++;
       int r = e.totalRetries();

@@ -10,9 +10,11 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import tech.tablesaw.api.BooleanColumn;
@@ -92,8 +94,26 @@ public final class TableCsv {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".part");
-      this.w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
+      // Not Files.createTempFile: that makes the file owner-only (0600), and the committed file
+      // would keep those permissions. A fresh name beside the target, created with the default
+      // permissions (umask), instead.
+      Path t = null;
+      Writer out = null;
+      for (int attempt = 0; out == null; attempt++) {
+        t = (dir == null ? Path.of(".") : dir).resolve("." + this.target.getFileName() + "."
+            + Long.toHexString(System.nanoTime() ^ Thread.currentThread().getId() * 31L
+                + attempt) + ".part");
+        try {
+          out = Files.newBufferedWriter(t, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+          if (attempt > 100) {
+            throw e;
+          }
+        }
+      }
+      this.temp = t;
+      this.w = out;
       row(schema.names().toArray());
       rows = 0;
     }

@@ -45,6 +45,7 @@ public final class XaPicture {
       .hdr { font-weight: bold; }
       .tick { font-size: 8px; fill: #777; }
       .changed { fill: #D50000; }
+      .dup { fill: #B71C1C; font-weight: bold; }
       .badge { font-size: 10px; font-weight: bold; fill: white; }
       .legend { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; font-size: 11px; }
       .small { font-size: 10px; fill: #555; }
@@ -176,10 +177,13 @@ public final class XaPicture {
     // Connector from the parent's slot.
     double[] a = anchors.get(n.parent());
     if (a != null) {
+      // Down from the slot, left to a rail beside the parent's labels, down to the child.
       double px = a[0] + CELL * n.offset() + CELL / 2.0;
-      double py = a[1] + STRIP;
-      svg.raw("<path d=\"M" + Svg.n(px) + " " + Svg.n(py) + " V" + Svg.n(headerY - 4) + " H"
-          + Svg.n(x0 - 3) + "\" fill=\"none\" stroke=\"#455A64\" stroke-width=\"1\"/>");
+      double py = a[1] + STRIP + 11;
+      double rail = a[0] - 7;
+      svg.raw("<path d=\"M" + Svg.n(px) + " " + Svg.n(a[1] + STRIP) + " V" + Svg.n(py) + " H"
+          + Svg.n(rail) + " V" + Svg.n(headerY - 4) + " H" + Svg.n(x0 - 3)
+          + "\" fill=\"none\" stroke=\"#455A64\" stroke-width=\"1\"/>");
     }
     y += 6;
     // Offset ruler.
@@ -281,6 +285,7 @@ public final class XaPicture {
       OptionalLong lookup, int lookupSlot, boolean isAfter) {
     List<String[]> out = new ArrayList<>();
     int chunk = n.slots().size();
+    Map<Object, List<String>> where = placements(s);
     if (lookupSlot >= 0) {
       Slot sl = n.slots().get(lookupSlot);
       String what = sl.kind() == Kind.SIBLING ? sl.label() + ": the entry is in slot "
@@ -314,7 +319,23 @@ public final class XaPicture {
         anyChanged |= changed.contains(k);
       }
       int span = j - i;
-      if (sl.kind() == Kind.ENTRY && span == 1 && !anyChanged) {
+      List<String> also = sl.kind() == Kind.ENTRY ? new ArrayList<>(where.get(sl.identity()))
+          : List.of();
+      if (!also.isEmpty()) {
+        also.remove("node#" + n.id() + " slot " + i);
+      }
+      boolean misplaced = false;
+      String cover = "";
+      if (sl.kind() == Kind.ENTRY && sl.entryIndex() >= 0 && sl.entryOrder() >= 0) {
+        long fFirst = sl.entryIndex();
+        long fLast = fFirst + (1L << sl.entryOrder()) - 1;
+        long sFirst = n.first() + ((long) i << n.shift());
+        long sLast = n.first() + ((long) j << n.shift()) - 1;
+        misplaced = sFirst < fFirst || sLast > fLast;
+        cover = "folio index " + idx(fFirst) + " order " + sl.entryOrder() + " covers "
+            + idx(fFirst) + (fLast != fFirst ? "-" + idx(fLast) : "");
+      }
+      if (sl.kind() == Kind.ENTRY && span == 1 && !anyChanged && also.isEmpty() && !misplaced) {
         smallRun.add(new int[] {i});
         i = j;
         continue;
@@ -343,11 +364,35 @@ public final class XaPicture {
       } else if (anyChanged) {
         text += isAfter ? "   [new node]" : "   [node gone after]";
       }
-      out.add(new String[] {text, anyChanged ? "changed" : ""});
+      if (misplaced) {
+        text += "   !! the folio does not contain these indices: " + cover;
+      } else if (!cover.isEmpty() && sl.entryOrder() != n.shift()
+          + Integer.numberOfTrailingZeros(span)) {
+        text += "   (" + cover + ")";
+      }
+      if (!also.isEmpty()) {
+        text += "   (also in " + String.join(", ", also) + ")";
+      }
+      out.add(new String[] {text, misplaced ? "dup" : anyChanged ? "changed" : ""});
       i = j;
     }
     flush(out, smallRun, n, s);
     return out;
+  }
+
+  /** Where each entry sits as a canonical (non-sibling) slot: "node#N slot K", in order. */
+  static Map<Object, List<String>> placements(XaSnapshot s) {
+    Map<Object, List<String>> m = new IdentityHashMap<>();
+    for (Node n : s.nodes()) {
+      for (int i = 0; i < n.slots().size(); i++) {
+        Slot sl = n.slots().get(i);
+        if (sl.kind() == Kind.ENTRY) {
+          m.computeIfAbsent(sl.identity(), k -> new ArrayList<>()).add("node#" + n.id()
+              + " slot " + i);
+        }
+      }
+    }
+    return m;
   }
 
   /** The other picture's labels of the changed slots in [i, j), equal neighbours as ranges. */
@@ -359,9 +404,10 @@ public final class XaPicture {
         k++;
         continue;
       }
-      String label = other.slots().get(k).label();
+      Slot o = other.slots().get(k);
+      String label = o.label() + (o.entryOrder() >= 0 ? " order " + o.entryOrder() : "");
       int e = k + 1;
-      while (e < j && changed.contains(e) && other.slots().get(e).label().equals(label)) {
+      while (e < j && changed.contains(e) && other.slots().get(e).sameAs(o)) {
         e++;
       }
       w.append(w.length() == 0 ? "" : "; ").append(e - k == 1 ? "slot " + k

@@ -1,6 +1,7 @@
 package io.foliolab.analysis;
 
 import com.google.common.collect.ImmutableList;
+import io.foliolab.mm.Folio;
 import io.foliolab.xarray.XArray;
 import io.foliolab.xarray.XaEntry;
 import io.foliolab.xarray.XaNode;
@@ -37,11 +38,20 @@ public record XaSnapshot(String name, int chunkShift, Slot head, int markFlags,
    * @param sibling for a sibling entry, the offset it points to; else -1
    * @param child for a node pointer, the child's id; else -1
    * @param identity the entry object (compared by identity only)
+   * @param entryIndex for a folio ({@link io.foliolab.mm.Folio}), its index at snapshot time;
+   *     else -1
+   * @param entryOrder for a folio, its order at snapshot time; else -1
    */
-  public record Slot(Kind kind, String label, int sibling, int child, Object identity) {
+  public record Slot(Kind kind, String label, int sibling, int child, Object identity,
+      long entryIndex, int entryOrder) {
+    Slot(Kind kind, String label, int sibling, int child, Object identity) {
+      this(kind, label, sibling, child, identity, -1, -1);
+    }
+
     /** Same entry object and same text. */
     public boolean sameAs(Slot o) {
-      return o != null && identity == o.identity && label.equals(o.label) && kind == o.kind;
+      return o != null && identity == o.identity && label.equals(o.label) && kind == o.kind
+          && entryIndex == o.entryIndex && entryOrder == o.entryOrder;
     }
   }
 
@@ -138,6 +148,9 @@ public record XaSnapshot(String name, int chunkShift, Slot head, int markFlags,
     }
     if (XaEntry.isInternal(e)) {
       return new Slot(Kind.OTHER, label, -1, -1, e);
+    }
+    if (e instanceof Folio f) {
+      return new Slot(Kind.ENTRY, label, -1, -1, e, f.peekIndex(), f.peekOrder());
     }
     return new Slot(Kind.ENTRY, label, -1, -1, e);
   }

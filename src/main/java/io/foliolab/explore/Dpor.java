@@ -511,7 +511,8 @@ final class Dpor {
             clock[base + t] = clock[b1 + t];
           }
         }
-        if ((kb & Machine.WRITE) != 0 && (kb & Machine.SHARED) == 0 && (mb & mask) == mask) {
+        if ((kb & Machine.WRITE) != 0 && (kb & (Machine.SHARED | Machine.ADD)) == 0
+            && (mb & mask) == mask) {
           break;
         }
       }
@@ -524,7 +525,9 @@ final class Dpor {
 
   /**
    * Collects the earlier events dependent with event n into dep[], latest first (duplicates
-   * adjacent). Each chain is followed back to the first write covering the access.
+   * adjacent). Each chain is followed back to the first write covering the access (not an
+   * additive access marked {@link Machine#ADD}: those of one run are not ordered among themselves,
+   * so the chain goes on to the access that opened the run).
    */
   private int collectDependent(int n, int start, int end) {
     int nd = 0;
@@ -545,7 +548,8 @@ final class Dpor {
           dep = Arrays.copyOf(dep, nd * 2);
         }
         dep[nd++] = accEvent[b];
-        if ((kb & Machine.WRITE) != 0 && (kb & Machine.SHARED) == 0 && (mb & mask) == mask) {
+        if ((kb & Machine.WRITE) != 0 && (kb & (Machine.SHARED | Machine.ADD)) == 0
+            && (mb & mask) == mask) {
           break;
         }
       }
@@ -683,6 +687,7 @@ final class Dpor {
     int[] loc = new int[2];
     int[] kind = new int[2];
     long[] mask = new long[2];
+    long[] delta = new long[2];
 
     void copy(Machine m, int e) {
       int s = m.accessStart(e);
@@ -692,11 +697,13 @@ final class Dpor {
         loc = new int[n];
         kind = new int[n];
         mask = new long[n];
+        delta = new long[n];
       }
       for (int i = 0; i < n; i++) {
         loc[i] = m.accessLocation(s + i);
         kind[i] = m.accessKind(s + i);
         mask[i] = m.accessMask(s + i);
+        delta[i] = m.accessDelta(s + i);
       }
     }
 
@@ -707,10 +714,12 @@ final class Dpor {
         loc = new int[n];
         kind = new int[n];
         mask = new long[n];
+        delta = new long[n];
       }
       System.arraycopy(o.loc, 0, loc, 0, n);
       System.arraycopy(o.kind, 0, kind, 0, n);
       System.arraycopy(o.mask, 0, mask, 0, n);
+      System.arraycopy(o.delta, 0, delta, 0, n);
     }
 
     Acc copy() {
@@ -719,7 +728,13 @@ final class Dpor {
       return a;
     }
 
-    /** Whether this step is independent of event e of the machine's execution. */
+    /**
+     * Whether this step is independent of event e, the last event of the machine's execution
+     * (the machine is in the state right after e). This step was recorded in the state before e;
+     * an additive access of it marked {@link Machine#ADD} stays independent of e's marked access
+     * to the same location only if it would still be marked after e (its run has room for both),
+     * so that it is the same step, with the same dependencies, in either order.
+     */
     boolean independentOf(Machine m, int e) {
       if (all || m.eventHalts(e)) {
         return false;
@@ -728,8 +743,14 @@ final class Dpor {
       int t = m.accessStart(e + 1);
       for (int i = 0; i < n; i++) {
         for (int a = s; a < t; a++) {
-          if (loc[i] == m.accessLocation(a)
-              && Machine.conflict(kind[i], mask[i], m.accessKind(a), m.accessMask(a))) {
+          if (loc[i] != m.accessLocation(a)) {
+            continue;
+          }
+          int ka = m.accessKind(a);
+          if (Machine.conflict(kind[i], mask[i], ka, m.accessMask(a))) {
+            return false;
+          }
+          if ((kind[i] & ka & Machine.ADD) != 0 && !m.additiveStillCommutes(loc[i], delta[i])) {
             return false;
           }
         }

@@ -183,9 +183,12 @@ public final class Folio {
     return putRefs(cpu, 1);
   }
 
-  /** {@code folio_put_refs(folio, refs)}: returns true if the count reached 0. */
+  /**
+   * {@code folio_put_refs(folio, refs)}: {@code folio_ref_sub_and_test}; returns true if the count
+   * reached 0.
+   */
   public boolean putRefs(Cpu cpu, long refs) {
-    return cpu.atomicSubReturn(refcount, refs) == 0;
+    return cpu.atomicSubAndTest(refcount, refs);
   }
 
   /** {@code folio_ref_count(folio)}: {@code atomic_read(&folio->_refcount)}. */

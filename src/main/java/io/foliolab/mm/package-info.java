@@ -20,8 +20,23 @@
  *       splitter reading fields of a folio it holds frozen, which no other CPU can write then.
  *       Such a read commutes with every step of every other CPU, so making it local loses no
  *       behaviour.
+ *   <li>XArray writes ({@code xas_try_split}, {@code xas_split}, {@code __xa_store}, ...) run as
+ *       one step's action with {@link io.foliolab.sim.Cpu#xaWrite}: the machine's
+ *       {@link io.foliolab.sim.XaBinding} (attached when an {@link io.foliolab.mm.AddressSpace}
+ *       is built) records their stores and publishes them to RCU readers one store per step.
+ *       Allocation failures are choice points taken in the step before the write.
  *   <li>Variants are enums named by kernel version or commit, one constant per variant, with
- *       Javadoc saying what differs.
+ *       Javadoc saying what differs: {@link io.foliolab.mm.Filemap.Version},
+ *       {@link io.foliolab.mm.HugeMemory.SplitVersion}, {@link io.foliolab.mm.LibXarray.FindMarked},
+ *       and the XArray's own {@link io.foliolab.xarray.XaConfig} variants.
  * </ul>
+ *
+ * <h2>What is not modelled</h2>
+ *
+ * Page tables (a fault's {@code finish_fault} and a split's {@code unmap_folio}), readahead and
+ * reading a folio, anon folios and the swap cache, memcg and statistics, the deferred split queue
+ * and lruvec locks, and (in this class set) adding and removing page-cache folios
+ * ({@code __filemap_add_folio}, {@code __filemap_remove_folio}): paths that would need them throw
+ * {@link java.lang.UnsupportedOperationException} naming what is missing.
  */
 package io.foliolab.mm;

@@ -10,7 +10,8 @@ public final class Scenarios {
       new SplitWrongSlot(),
       new Willy1499(),
       new DirtySiblingTag(),
-      new AddFolioStaleNodes());
+      new AddFolioStaleNodes(),
+      new KhugepagedReuse());
 
   private Scenarios() {}
 

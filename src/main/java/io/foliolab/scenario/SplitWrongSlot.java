@@ -50,7 +50,7 @@ public final class SplitWrongSlot implements Scenario {
         + " the hole too). CPUs 1..readers take read faults at split_at (filemap_fault, retried"
         + " with FAULT_FLAG_TRIED after VM_FAULT_RETRY). The folio is dirty so that a failed"
         + " split keeps it (return false) instead of removing it, a path this model does not"
-        + " contain. Exit checks: the XArray is valid, every index of the folio maps to a folio"
+        + " contain. Checks: the XArray validates after every published write-side operation; at exit every index of the folio maps to a folio"
         + " containing it, no reference or lock is left over.";
   }
 
@@ -133,6 +133,7 @@ public final class SplitWrongSlot implements Scenario {
         m.addCpu(new Memory.ReadFault(fault).on(mapping, splitAt));
       }
       m.addExitCheck(PageCacheCheck.atExit(mapping, index, index + nr - 1));
+      mapping.xaBinding().checkAfterEachOperation();
     };
   }
 }

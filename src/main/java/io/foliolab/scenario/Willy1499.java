@@ -48,7 +48,7 @@ public final class Willy1499 implements Scenario {
         + " split_huge_pages_in_file looks the folio up, trylocks it and splits it uniformly to"
         + " new_order (xas_split_alloc, then under xa_lock: freeze, xas_split, store every new"
         + " folio, unfreeze the head last). CPUs 1..readers take read faults at the first"
-        + " `readers` entries of `indices` (filemap_fault). Exit checks: the XArray is valid,"
+        + " `readers` entries of `indices` (filemap_fault). Checks: the XArray validates after every published write-side operation; at exit"
         + " every index 1024..1535 maps to a folio containing it, no reference or lock is left.";
   }
 
@@ -112,6 +112,7 @@ public final class Willy1499 implements Scenario {
         m.addCpu(new Memory.ReadFault(Filemap.Version.V6_18).on(mapping, indices.get(i)));
       }
       m.addExitCheck(PageCacheCheck.atExit(mapping, INDEX, INDEX + nr - 1));
+      mapping.xaBinding().checkAfterEachOperation();
     };
   }
 }

@@ -553,7 +553,7 @@ public final class Cpu {
 
   /** {@code atomic_add(d, a)} (use a negative {@code d} for {@code atomic_sub}); unordered. */
   public void atomicAdd(Atomic a, long d) {
-    rmw(a, "atomic_add", a.value + d);
+    additive(a, "atomic_add", d, true);
   }
 
   /** {@code atomic_add_return(d, a)}: fully ordered; returns the new value. */
@@ -571,9 +571,49 @@ public final class Cpu {
    * unless the value is 0; returns whether it added. Fully ordered when it succeeds.
    */
   public boolean atomicAddUnlessZero(Atomic a, long d) {
+    return additive(a, "atomic_add_unless_zero", d, false) != 0;
+  }
+
+  /**
+   * {@code atomic_sub_and_test(d, a)} (include/linux/atomic/atomic-instrumented.h; {@code
+   * folio_ref_sub_and_test}, {@code folio_put_testzero}): subtracts {@code d}; fully ordered;
+   * returns whether the new value is 0.
+   */
+  public boolean atomicSubAndTest(Atomic a, long d) {
+    return additive(a, "atomic_sub_and_test", -d, true) - d == 0;
+  }
+
+  /**
+   * An additive read-modify-write whose caller observes at most whether the value was or became
+   * 0: adds {@code d} (always if {@code always}, else unless the value is 0) and returns the old
+   * value. The access is marked {@link Machine#ADD} when it commutes with the other additive
+   * accesses of its run (see there), else recorded as an ordinary RMW.
+   */
+  private long additive(Atomic a, String what, long d, boolean always) {
+    drain();
+    first(true);
+    if (probing) {
+      status = ENABLED;
+      throw Signal.PROBED;
+    }
+    if (acted && !internal) {
+      throw new IllegalStateException("step " + m.currentLabel + " on CPU " + id
+          + " performs a second shared action (on " + a.name + "); one action per step");
+    }
+    acted = true;
     long old = a.value;
-    rmw(a, "atomic_add_unless_zero", old == 0 ? old : old + d);
-    return old != 0;
+    int kind = Machine.RMW | Machine.ACQUIRE | Machine.RELEASE;
+    if (m.additiveCommutes(a.loc, old, d)) {
+      kind |= Machine.ADD;
+    }
+    m.recordAccess(a.loc, kind, -1L, old, d);
+    long v = always || old != 0 ? old + d : old;
+    if (v != old) {
+      m.store(this, a, v, null, true);
+    }
+    log(a, Machine.RMW, old, null);
+    traced(what, a, old, null);
+    return old;
   }
 
   /** {@code atomic_cmpxchg(a, expected, v)}: returns the old value ({@code folio_ref_freeze}). */

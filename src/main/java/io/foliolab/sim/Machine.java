@@ -44,11 +44,25 @@ public final class Machine {
   public static final int SHARED = 64;
   /** The waiting condition of a {@link #BLOCKING} access is "not empty" (store-buffer flush). */
   public static final int NONEMPTY = 128;
+  /**
+   * An additive atomic read-modify-write ({@code atomic_add}, {@code atomic_add_unless(a, d, 0)},
+   * {@code atomic_sub_and_test}) whose caller observes at most a zero test, recorded with its
+   * delta ({@link #accessDelta}) and marked so only while it commutes with the other additive
+   * operations of its <em>run</em>: the additive accesses to the location since its last
+   * non-additive access (read, store, cmpxchg, or an additive access that was not marked). With
+   * {@code v} the value before the run, an additive access is marked iff {@code v - n >= 1}, where
+   * {@code n} is the sum of the magnitudes of the negative deltas of the run's marked accesses and
+   * its own: then in every order of the run no operation sees or leaves 0, so each observes the
+   * same result (add-unless-zero succeeds, sub-and-test is false) and the final value is the same.
+   * Whether an access is marked depends only on the execution before it. Two marked accesses
+   * commute; an unmarked access conflicts as an ordinary {@link #RMW}.
+   */
+  public static final int ADD = 256;
 
   /**
    * Whether two accesses to the same location conflict (the steps do not commute): their masks
-   * overlap and one writes, except (a) two reader operations on an rwsem, which commute, and
-   * (b) a waiting acquisition and a release of the same lock, which are never enabled together
+   * overlap and one writes, except (a) two reader operations on an rwsem, which commute, (b) two
+   * additive atomics of one run (both marked {@link #ADD}), which commute, and (c) a waiting acquisition and a release of the same lock, which are never enabled together
    * (the release needs the lock held, the acquisition needs it free), so that the order of
    * critical sections is decided by the acquisitions alone.
    */
@@ -56,7 +70,7 @@ public final class Machine {
     if ((mask1 & mask2) == 0 || ((kind1 | kind2) & WRITE) == 0) {
       return false;
     }
-    if ((kind1 & kind2 & SHARED) != 0) {
+    if ((kind1 & kind2 & SHARED) != 0 || (kind1 & kind2 & ADD) != 0) {
       return false;
     }
     return !((kind1 & BLOCKING) != 0 && (kind2 & UNLOCK) != 0
@@ -88,8 +102,14 @@ public final class Machine {
   private Object[] accExpectRef = new Object[256];
   private int nAcc;
   private int[] accLoc = new int[256];
-  private byte[] accKind = new byte[256];
+  private int[] accKind = new int[256];
   private long[] accMask = new long[256];
+  private long[] accDelta = new long[256];
+
+  // Per location: the run of additive accesses since its last non-additive access (see ADD).
+  private boolean[] runOpen = new boolean[64];
+  private long[] runBase = new long[64];
+  private long[] runNeg = new long[64];
 
   // Outcome.
   private Outcome outcome;
@@ -142,6 +162,7 @@ public final class Machine {
     nEvents = 0;
     nAcc = 0;
     evAccStart[0] = 0;
+    Arrays.fill(runOpen, false);
     outcome = null;
     failCpu = -1;
     failLabel = "";
@@ -634,17 +655,64 @@ public final class Machine {
   }
 
   void recordAccess(int loc, int kind, long mask) {
+    recordAccess(loc, kind, mask, 0, 0);
+  }
+
+  /**
+   * Whether an additive access to {@code loc} with delta {@code delta}, taken now with the location
+   * holding {@code value}, would be marked {@link #ADD}: the value before the current run (or
+   * {@code value} if no run is open) minus the negative deltas of the run and of this access is at
+   * least 1. Changes nothing.
+   */
+  boolean additiveCommutes(int loc, long value, long delta) {
+    boolean open = loc < runOpen.length && runOpen[loc];
+    long base = open ? runBase[loc] : value;
+    long neg = (open ? runNeg[loc] : 0) + (delta < 0 ? -delta : 0);
+    return neg >= 0 && base - neg >= 1;
+  }
+
+  /**
+   * For the explorer's sleep sets, right after event {@code e}: whether an additive access to
+   * {@code loc} with delta {@code delta}, marked {@link #ADD} when it was recorded in an earlier
+   * state, would still be marked if taken now. Only meaningful when the last event's access to
+   * {@code loc} was itself marked (so the run it was recorded in is still open).
+   */
+  public boolean additiveStillCommutes(int loc, long delta) {
+    return loc < runOpen.length && runOpen[loc]
+        && additiveCommutes(loc, runBase[loc], delta);
+  }
+
+  /** Records an access; {@code value} and {@code delta} matter only for {@link #ADD} accesses. */
+  void recordAccess(int loc, int kind, long mask, long value, long delta) {
+    if (loc >= runOpen.length) {
+      int n = Math.max(loc + 1, runOpen.length * 2);
+      runOpen = Arrays.copyOf(runOpen, n);
+      runBase = Arrays.copyOf(runBase, n);
+      runNeg = Arrays.copyOf(runNeg, n);
+    }
+    if ((kind & ADD) != 0) {
+      if (!runOpen[loc]) {
+        runOpen[loc] = true;
+        runBase[loc] = value;
+        runNeg[loc] = 0;
+      }
+      runNeg[loc] += delta < 0 ? -delta : 0;
+    } else {
+      runOpen[loc] = false;
+    }
     if (nAcc == accLoc.length) {
       int n = nAcc * 2;
       accLoc = Arrays.copyOf(accLoc, n);
       accKind = Arrays.copyOf(accKind, n);
       accMask = Arrays.copyOf(accMask, n);
+      accDelta = Arrays.copyOf(accDelta, n);
       accExpect = Arrays.copyOf(accExpect, n);
       accExpectRef = Arrays.copyOf(accExpectRef, n);
     }
     accLoc[nAcc] = loc;
-    accKind[nAcc] = (byte) kind;
+    accKind[nAcc] = kind;
     accMask[nAcc] = mask;
+    accDelta[nAcc] = (kind & ADD) != 0 ? delta : 0;
     nAcc++;
   }
 
@@ -1152,6 +1220,11 @@ public final class Machine {
   /** Kind of access {@code a}: {@link #READ}, {@link #WRITE} or {@link #RMW}, plus ordering bits. */
   public int accessKind(int a) {
     return accKind[a];
+  }
+
+  /** The delta of access {@code a} if it is marked {@link #ADD}, else 0. */
+  public long accessDelta(int a) {
+    return accDelta[a];
   }
 
   /** Bit mask of access {@code a} (-1 for the whole location). */

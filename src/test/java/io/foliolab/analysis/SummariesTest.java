@@ -66,4 +66,13 @@ class SummariesTest {
         () -> Summaries.failureRates(table(), "nope"));
     assertTrue(e.getMessage().contains("no column 'nope'; valid columns: [run, execution"));
   }
+
+  @Test
+  void outcomeTableRoundTrips(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    Table s = Summaries.outcomesByVariant(table());
+    java.nio.file.Path f = dir.resolve("o.csv");
+    TableCsv.write(s, f);
+    TableCsvTest.assertSameTable(s, TableCsv.read(f, Summaries.KNOWN));
+  }
 }

@@ -128,4 +128,33 @@ class SweepTest {
     assertEquals(2, grid().withParams(List.of(ImmutableMap.of(), ImmutableMap.of("index",
         "0x100"))).params().size());
   }
+
+  @Test
+  void interruptStopsTheSweepPromptly() throws Exception {
+    Sweep.Grid big = Sweep.Grid.of(TOY, List.of("buggy", "fixed"), List.of(0.5),
+        Strategy.parse("random:100000000"), 0);
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    Thread t = new Thread(() -> {
+      try {
+        Sweep.run(big, 2, (d, tot, c, ct) -> started.countDown());
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    });
+    t.start();
+    assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+    long t0 = System.nanoTime();
+    t.interrupt();
+    t.join(5000);
+    assertTrue(!t.isAlive(), "sweep still running 5 s after the interrupt");
+    assertTrue(thrown.get() instanceof InterruptedException, String.valueOf(thrown.get()));
+    // The pool's threads stop too: no sweep thread keeps running.
+    Thread.sleep(200);
+    long alive = Thread.getAllStackTraces().keySet().stream()
+        .filter(x -> x.getName().equals("foliolab-sweep") && x.isAlive()).count();
+    assertEquals(0, alive, "sweep threads still alive");
+    assertTrue((System.nanoTime() - t0) / 1e9 < 5);
+  }
 }

@@ -122,4 +122,14 @@ class TableCsvTest {
       assertEquals(0, files.count());
     }
   }
+
+  @Test
+  void committedFileHasDefaultPermissions(@TempDir Path dir) throws IOException {
+    Path f = dir.resolve("t.csv");
+    TableCsv.write(tricky(), f);
+    Path plain = Files.createFile(dir.resolve("plain"));
+    if (f.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(f));
+    }
+  }
 }

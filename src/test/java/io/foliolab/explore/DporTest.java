@@ -34,7 +34,13 @@ class DporTest {
         Arguments.of("flag bits non-atomic", Toys.flagBits(true, 2)),
         Arguments.of("ABBA locks", Toys.twoLocks(true)),
         Arguments.of("rwsem", Toys.rwsem(true)),
-        Arguments.of("rwsem unlocked writer", Toys.rwsem(false)));
+        Arguments.of("rwsem unlocked writer", Toys.rwsem(false)),
+        Arguments.of("refs: gets and puts, room", Toys.refcounts(10, "gp", "gp", "gp")),
+        Arguments.of("refs: gets and puts, read", Toys.refcounts(10, "gp", "gp", "r")),
+        Arguments.of("refs: last put races gets", Toys.refcounts(1, "p", "gp", "gp")),
+        Arguments.of("refs: tight room", Toys.refcounts(2, "gpp", "gp", "sa")),
+        Arguments.of("refs: freeze and unfreeze", Toys.refcounts(2, "fu", "gp", "gp", "r")),
+        Arguments.of("refs: incs and decs", Toys.refcounts(1, "as", "ss", "aa")));
   }
 
   @ParameterizedTest(name = "{0}")

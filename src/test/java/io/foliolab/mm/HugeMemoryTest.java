@@ -150,4 +150,38 @@ class HugeMemoryTest {
     assertEquals(List.of(fhead, io.foliolab.xarray.XaEntry.mkSibling(0x12), fhead,
         fhead.memmap().page(3).folio()), fix);
   }
+
+  @Test
+  void xasTrySplitNodeAllocationIsAChoicePoint() {
+    // An order-6 folio fills one slot of the shift-6 node: the round 6 -> 5 needs a new node,
+    // allocated with GFP_NOWAIT under xa_lock. dpor explores its success and its failure.
+    File[] f = new File[1];
+    io.foliolab.sim.Model model = m -> {
+      f[0] = file(m, 0x7640, 6, 6);
+      m.addCpu(new Truncate.TruncatePartialFolioRange(HugeMemory.SplitVersion.V6_18)
+          .on(f[0].folio, 0x767fL << Folio.PAGE_SHIFT, (0x7680L << Folio.PAGE_SHIFT) - 1));
+      m.addExitCheck(PageCacheCheck.atExit(f[0].mapping, 0x7640, 0x767f));
+    };
+    List<io.foliolab.explore.Execution> runs = new ArrayList<>();
+    io.foliolab.explore.Summary s = io.foliolab.explore.Explorer.explore(model,
+        io.foliolab.explore.Strategy.parse("dpor"), io.foliolab.explore.Options.defaults(),
+        runs::add);
+    assertTrue(s.complete());
+    assertEquals(2, s.executions(), s.toString());
+    for (io.foliolab.explore.Execution e : runs) {
+      assertEquals(io.foliolab.sim.Outcome.OK, e.outcome(), e.toString());
+      io.foliolab.explore.Explorer.replay(model, io.foliolab.explore.Schedule.parse(e.schedule()));
+      Folio head = f[0].folio;
+      if (e.choices().equals("1")) {
+        // -ENOMEM before any round: the dirty folio is kept whole.
+        assertEquals(6, head.peekOrder());
+        assertSame(head, at(f[0].mapping, 0x767f));
+      } else {
+        assertEquals("0", e.choices());
+        assertEquals(5, head.peekOrder());
+        assertEquals(0x767f, at(f[0].mapping, 0x767f).peekIndex());
+      }
+      assertFalse(head.peekFlag(PageFlags.PG_locked));
+    }
+  }
 }

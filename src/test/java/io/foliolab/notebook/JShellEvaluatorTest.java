@@ -106,9 +106,10 @@ class JShellEvaluatorTest {
   @Test
   void cooperativeInterruptEndsTheCell() throws Exception {
     shell.eval("long spins = 0;");
-    CompletableFuture<CellFailure> failure = runAsync("while (true) { Interrupts.checkInterrupted(); spins++; }");
-    awaitRunning();
-    Thread.sleep(50);
+    System.clearProperty("foliolab.test.looping");
+    CompletableFuture<CellFailure> failure = runAsync("while (true) { Interrupts.checkInterrupted();"
+        + " spins++; System.setProperty(\"foliolab.test.looping\", \"1\"); }");
+    awaitLooping();
     shell.interrupt();
     CellFailure f = failure.get(5, TimeUnit.SECONDS);
     assertEquals(CellInterruptedException.class.getName(), f.ename());
@@ -118,13 +119,28 @@ class JShellEvaluatorTest {
 
   @Test
   void busyLoopIsStoppedByForce() throws Exception {
-    CompletableFuture<CellFailure> failure = runAsync("while (true) { }");
-    awaitRunning();
+    System.clearProperty("foliolab.test.looping");
+    CompletableFuture<CellFailure> failure =
+        runAsync("System.setProperty(\"foliolab.test.looping\", \"1\"); while (true) { }");
+    awaitLooping();
     assertEquals(1, shell.stopBusyThreads());
     CellFailure f = failure.get(5, TimeUnit.SECONDS);
     assertEquals(CellInterruptedException.class.getName(), f.ename());
     assertEquals(0, shell.stopBusyThreads());
     assertEquals(3, value("1 + 2"));
+  }
+
+  /**
+   * Waits until the cell's loop has really started (the snippet sets a system property from inside
+   * it; JShell runs in this JVM), so that a loaded machine cannot interrupt it before it begins.
+   */
+  private static void awaitLooping() throws InterruptedException {
+    awaitRunning();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.getProperty("foliolab.test.looping") == null) {
+      assertTrue(System.nanoTime() < deadline, "the cell's loop did not start within 20 s");
+      Thread.sleep(5);
+    }
   }
 
   /** Waits (compiling may take a while on a busy machine) until a snippet runs. */

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,46 +94,52 @@ class ScenarioOutcomesTest {
     allOk(explore("split-wrong-slot", "577a1f495fd7", Map.of()));
   }
 
-  /** Executions of an RFC run in which a fault found a folio not containing its index. */
-  static int rfcRetries(Run run) {
-    int n = 0;
-    for (Execution e : run.executions()) {
-      if (e.totalRetries() == 0) {
-        continue;
-      }
-      List<TraceStep> t = Explorer.replay(run.model(), Schedule.parse(e.schedule())).trace();
-      String prev = "";
-      for (TraceStep step : t) {
-        if (step.label().equals("filemap_fault:unlock_retry_find")
-            && prev.equals("filemap_fault:folio_contains")) {
-          n++;
-          break;
-        }
-        prev = step.label();
-      }
+  /** Whether a fault in this RFC execution found a folio not containing its index and retried. */
+  static boolean rfcRetried(Run run, Execution e) {
+    if (e.totalRetries() == 0) {
+      return false;
     }
-    return n;
+    String prev = "";
+    for (TraceStep step : Explorer.replay(run.model(), Schedule.parse(e.schedule())).trace()) {
+      if (step.label().equals("filemap_fault:unlock_retry_find")
+          && prev.equals("filemap_fault:folio_contains")) {
+        return true;
+      }
+      prev = step.label();
+    }
+    return false;
   }
 
   @Test
   void splitWrongSlotRfcRetriesInstead() {
     Run rfc = explore("split-wrong-slot", "rfc-2026-03", Map.of());
+    // No failure and no HANG: every retry is transient.
     allOk(rfc);
-    int retried = rfcRetries(rfc);
-    Run bug = explore("split-wrong-slot", "v6.18", Map.of());
-    assertTrue(retried > 0, "the RFC retries where v6.18 crashed");
-    // Every interleaving that reaches the failing check in v6.18 reaches the RFC's retry and
-    // continues in at least one way; none of them hangs (allOk above): the retry is transient.
-    assertTrue(retried >= bug.summary().count(Outcome.BUG),
-        retried + " RFC executions retry, fewer than the " + bug.summary().count(Outcome.BUG)
-            + " v6.18 crashes");
+    // Some execution takes the RFC's new path: the folio does not contain the index, the fault
+    // unlocks, puts and goes back to retry_find, and later completes.
+    assertTrue(rfc.executions().stream().anyMatch(e -> rfcRetried(rfc, e)),
+        "no RFC execution retried after folio_contains");
   }
 
   @ParameterizedTest
-  @CsvSource({
-    "3, 0x7657", "3, 0x7655", "4, 0x765f", "4, 0x7659",
-  })
-  void splitWrongSlotOtherOrders(int order, String splitAt) {
+  @CsvSource({"3, 0x7657", "3, 0x7655"})
+  void splitWrongSlotOrder3(int order, String splitAt) {
+    splitWrongSlotOtherOrders(order, splitAt);
+  }
+
+  /**
+   * Order 4 explores 30,000 - 110,000 executions per run (about 30 s of CPU for the four runs);
+   * enabled with {@code -Dfoliolab.slow=true}.
+   */
+  @ParameterizedTest
+  @CsvSource({"4, 0x765f", "4, 0x7659"})
+  @EnabledIfSystemProperty(named = "foliolab.slow", matches = "true")
+  void splitWrongSlotOrder4(int order, String splitAt) {
+    splitWrongSlotOtherOrders(order, splitAt);
+  }
+
+  /** split_at at the last page or at an odd middle page: v6.18 crashes, the fix does not. */
+  static void splitWrongSlotOtherOrders(int order, String splitAt) {
     Map<String, String> p = Map.of("order", "" + order, "split_at", splitAt);
     onlyOnePageLeftBugs(explore("split-wrong-slot", "v6.18", p));
     allOk(explore("split-wrong-slot", "577a1f495fd7", p));

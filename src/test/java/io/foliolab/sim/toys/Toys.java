@@ -294,6 +294,88 @@ public final class Toys {
   }
 
   // -----------------------------------------------------------------------------------------------
+  /** Straight-line reference-count operations on one atomic (see {@link #refcounts}). */
+  static final class RefOps extends Routine<RefOps.Pc> {
+    enum Pc { op }
+
+    static final StepNames<Pc> NAMES = StepNames.of("ref_ops", Pc.class);
+    private final Atomic ref;
+    private final Word freed;
+    private final String ops;
+    private final int id;
+    private int i;
+    private boolean free;
+
+    RefOps(Atomic ref, Word freed, String ops, int id) {
+      super(NAMES);
+      this.ref = ref;
+      this.freed = freed;
+      this.ops = ops;
+      this.id = id;
+    }
+
+    @Override
+    protected void step(Cpu cpu) {
+      if (free) {
+        cpu.write(freed, id + 1);
+        cpu.ret();
+        return;
+      }
+      boolean stop = false;
+      switch (ops.charAt(i)) {
+        case 'g':
+          stop = !cpu.atomicAddUnlessZero(ref, 1);
+          break;
+        case 'p':
+          if (cpu.atomicSubAndTest(ref, 1)) {
+            free = true;
+            return;
+          }
+          break;
+        case 'a':
+          cpu.atomicAdd(ref, 1);
+          break;
+        case 's':
+          cpu.atomicAdd(ref, -1);
+          break;
+        case 'f':
+          stop = cpu.atomicCmpxchg(ref, 2, 0) != 2;
+          break;
+        case 'u':
+          cpu.atomicSetRelease(ref, 2);
+          break;
+        case 'r':
+          cpu.atomicRead(ref);
+          break;
+        default:
+          throw new IllegalArgumentException("op " + ops.charAt(i) + " not one of gpasfur");
+      }
+      if (stop || ++i == ops.length()) {
+        cpu.ret();
+      }
+    }
+  }
+
+  /**
+   * CPUs running reference-count operations on one atomic holding {@code initial}: one string per
+   * CPU, one letter per step: {@code g} folio_try_get (add unless zero; the CPU stops if it
+   * fails), {@code p} folio_put (sub and test; on reaching 0 the CPU records itself in the word
+   * {@code freed}, one more step, and stops), {@code a} atomic_inc, {@code s} atomic_dec,
+   * {@code f} folio_ref_freeze(2) (cmpxchg 2 -> 0; stops if it fails), {@code u} unfreeze
+   * (set_release 2), {@code r} atomic_read.
+   */
+  public static Model refcounts(long initial, String... programs) {
+    return m -> {
+      Atomic ref = new Atomic(m, "ref", initial);
+      Word freed = new Word(m, "freed", 0);
+      int id = 0;
+      for (String p : programs) {
+        m.addCpu(new RefOps(ref, freed, p, id++));
+      }
+    };
+  }
+
+  // -----------------------------------------------------------------------------------------------
   /** A node allocation that may fail, then a store of the node; on failure returns -ENOMEM. */
   static final class AllocAndPublish extends Routine<AllocAndPublish.Pc> {
     enum Pc { kmem_cache_alloc, publish, count }
