@@ -437,6 +437,36 @@ public final class Lab {
       return -1;
     }
 
+    /**
+     * The step that publishes the last store of the XArray write-side operation recorded at
+     * step {@code writeStep} (an {@code "xa write (n stores)"} step): its stores become visible
+     * one per step afterwards, as {@code publish} steps of the same CPU, possibly with other
+     * CPUs' steps in between. Returns {@code writeStep} itself for an operation without stores.
+     *
+     * @throws IllegalArgumentException if step {@code writeStep} is not an XArray write, or the
+     *     trace ends before all its stores are published
+     */
+    public int lastPublication(int writeStep) {
+      TraceStep w = step(writeStep);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("xa write \\((\\d+) stores?\\)")
+          .matcher(w.action());
+      checkArgument(m.matches(), "step %s is not an XArray write-side operation: %s", writeStep, w);
+      int left = Integer.parseInt(m.group(1));
+      int last = writeStep;
+      for (TraceStep t : trace()) {
+        if (left == 0) {
+          break;
+        }
+        if (t.index() > writeStep && t.cpu() == w.cpu() && t.action().startsWith("publish")) {
+          last = t.index();
+          left--;
+        }
+      }
+      checkArgument(left == 0, "the trace ends with %s stores of step %s unpublished", left,
+          writeStep);
+      return last;
+    }
+
     /** Indices of the steps that satisfy {@code p}, in order (no duplicates). */
     public List<Integer> find(Predicate<TraceStep> p) {
       List<Integer> out = new ArrayList<>();

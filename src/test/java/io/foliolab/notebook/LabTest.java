@@ -97,6 +97,23 @@ class LabTest {
   }
 
   @Test
+  void lastPublicationIsTheLastStoreOfTheOperation() {
+    Lab.Replay r = failing.replayFirstFailure();
+    int write = r.firstAfter(-1, t -> t.action().matches("xa write \\([1-9]\\d* stores?\\)"));
+    assertTrue(write >= 0, "the split publishes stores");
+    TraceStep w = r.step(write);
+    int n = Integer.parseInt(w.action().replaceAll("\\D+", ""));
+    int last = r.lastPublication(write);
+    assertTrue(r.step(last).action().startsWith("publish"), r.step(last).toString());
+    assertEquals(w.cpu(), r.step(last).cpu());
+    assertEquals(n, r.find(t -> t.index() > write && t.index() <= last && t.cpu() == w.cpu()
+        && t.action().startsWith("publish")).size(), "exactly the operation's stores");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> r.lastPublication(0));
+    assertTrue(e.getMessage().contains("not an XArray write"), e.getMessage());
+  }
+
+  @Test
   void picturesAreSvgOfTheRightExecution() {
     Lab.Replay r = failing.replayFirstFailure();
     String pic = r.picture(0, 5).markup();
