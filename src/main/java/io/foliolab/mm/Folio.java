@@ -21,7 +21,10 @@ import io.foliolab.sim.Word;
  *   <li>{@code flags} ({@link Flags}, bits of {@link PageFlags});
  *   <li>{@code index} ({@link Word}); the order ({@link Word}: {@code folio_order}, kept by the
  *       kernel in the second page's {@code _flags_1}, 0 for a small folio);
- *   <li>{@code mapping} ({@link Ref} to an {@link AddressSpace}); {@code private} ({@link Ref}).
+ *   <li>{@code mapping} ({@link Ref} to an {@link AddressSpace}, or to an {@link AnonVma} for an
+ *       anonymous folio, the kernel's {@code anon_vma | PAGE_MAPPING_ANON}); {@code private}
+ *       ({@link Ref}), which is also {@code folio->swap} (a union in the kernel: a
+ *       {@link SwpEntry} while the folio is in the swap cache).
  * </ul>
  *
  * <p>The operations below are the kernel's folio helpers; each performs exactly one shared action
@@ -48,15 +51,20 @@ public final class Folio {
   final Flags flags;
   final Word index;
   final Word order;
-  final Ref<AddressSpace> mapping;
+  final Ref<Object> mapping;
   final Ref<Object> priv;
 
   Folio(Machine m, Memmap memmap, int pos, long pfn, long index, int order, long refcount,
       long mapcount) {
+    this(m, memmap, pos, pfn, index, order, refcount, mapcount, "folio@" + hex(index));
+  }
+
+  Folio(Machine m, Memmap memmap, int pos, long pfn, long index, int order, long refcount,
+      long mapcount, String name) {
     this.memmap = memmap;
     this.pos = pos;
     this.pfn = pfn;
-    this.name = "folio@" + hex(index);
+    this.name = name;
     this.refcount = new Atomic(m, name + "._refcount", refcount);
     this.mapcount = new Atomic(m, name + "._mapcount", mapcount);
     this.flags = new Flags(m, name + ".flags", order > 0 ? 1L << PageFlags.PG_head : 0);
@@ -83,6 +91,27 @@ public final class Folio {
     checkArgument(refcount >= 0, "refcount %s must be >= 0", refcount);
     Memmap mm = new Memmap(m, pfn, index, order);
     Folio f = new Folio(m, mm, 0, pfn, index, order, refcount, -1);
+    mm.install(f);
+    return f;
+  }
+
+  /**
+   * {@link #create(Machine, long, long, int, long)} with an explicit {@code name} for traces (e.g.
+   * {@code "folio@pfn:0x2000"}): for folios that come from an allocator before they have an index
+   * of their own (shmem swap-in, anonymous memory, khugepaged's huge page).
+   *
+   * @throws IllegalArgumentException as {@link #create(Machine, long, long, int, long)}, or for an
+   *     empty name
+   */
+  public static Folio create(Machine m, String name, long pfn, long index, int order,
+      long refcount) {
+    checkArgument(name != null && !name.isEmpty(), "folio name must not be empty");
+    checkArgument(order >= 0 && order <= 12, "folio order %s: must be in 0..12", order);
+    checkArgument((index & ((1L << order) - 1)) == 0,
+        "folio index %s is not aligned to its order %s", hex(index), order);
+    checkArgument(refcount >= 0, "refcount %s must be >= 0", refcount);
+    Memmap mm = new Memmap(m, pfn, index, order);
+    Folio f = new Folio(m, mm, 0, pfn, index, order, refcount, -1, name);
     mm.install(f);
     return f;
   }
@@ -309,9 +338,14 @@ public final class Folio {
     cpu.write(order, v);
   }
 
-  /** Loads {@code folio->mapping}. */
+  /**
+   * Loads {@code folio->mapping} as an address space: the {@link AddressSpace}, or null when the
+   * word is NULL or an anonymous mapping ({@link AnonVma}); a comparison with a mapping gives the
+   * kernel's answer either way. Use {@link #readMappingWord} to see an anon_vma.
+   */
   public AddressSpace readMapping(Cpu cpu) {
-    return cpu.read(mapping);
+    Object m = cpu.read(mapping);
+    return m instanceof AddressSpace ? (AddressSpace) m : null;
   }
 
   /** Stores {@code folio->mapping}. */
@@ -343,6 +377,17 @@ public final class Folio {
   /** Sets {@code folio->mapping} for the initial state. */
   public Folio initMapping(AddressSpace as) {
     mapping.init(as);
+    return this;
+  }
+
+  /**
+   * Makes this an anonymous folio of {@code anonVma} for the initial state, as
+   * {@code folio_add_new_anon_rmap} leaves it: {@code folio->mapping = anon_vma |
+   * PAGE_MAPPING_ANON}, {@code PG_swapbacked}.
+   */
+  public Folio initAnon(AnonVma anonVma) {
+    mapping.init(anonVma);
+    flags.init(PageFlags.PG_swapbacked, true);
     return this;
   }
 
@@ -386,12 +431,73 @@ public final class Folio {
     return 1L << peekOrder();
   }
 
+  /** {@code folio->mapping} as an address space, null if NULL or anonymous (no access). */
   public AddressSpace peekMapping() {
-    return mapping.peek();
+    Object m = mapping.peek();
+    return m instanceof AddressSpace ? (AddressSpace) m : null;
   }
 
   public Object peekPrivate() {
     return priv.peek();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Anonymous folios and folio->swap (added for shmem swap-in and reclaim; mm/rmap.c,
+  // include/linux/page-flags.h, include/linux/mm_types.h, v6.16).
+
+  /**
+   * Loads the raw {@code folio->mapping} word: an {@link AddressSpace}, an {@link AnonVma}
+   * (standing for {@code anon_vma | PAGE_MAPPING_ANON}), or null.
+   */
+  public Object readMappingWord(Cpu cpu) {
+    return cpu.read(mapping);
+  }
+
+  /** Stores the raw {@code folio->mapping} word (an address space, an anon_vma, or null). */
+  public void writeMappingWord(Cpu cpu, Object v) {
+    checkArgument(v == null || v instanceof AddressSpace || v instanceof AnonVma,
+        "folio->mapping must be an AddressSpace, an AnonVma or null, not %s", v);
+    cpu.write(mapping, v);
+  }
+
+  /** The raw {@code folio->mapping} word, without an access: for dumps and assertions. */
+  public Object peekMappingWord() {
+    return mapping.peek();
+  }
+
+  /**
+   * {@code folio_test_anon(folio)}: one load of {@code folio->mapping}, true if
+   * {@code PAGE_MAPPING_ANON} is set (the word is an {@link AnonVma}).
+   */
+  public boolean testAnon(Cpu cpu) {
+    return cpu.read(mapping) instanceof AnonVma;
+  }
+
+  /**
+   * Loads {@code folio->swap} (the union with {@code folio->private}): the swap entry of a folio
+   * in the swap cache (or of a skip-swapcache swap-in), null for {@code swap.val == 0}.
+   *
+   * @throws IllegalStateException if {@code private} holds something that is not a swap entry
+   */
+  public SwpEntry readSwap(Cpu cpu) {
+    return asSwap(cpu.read(priv));
+  }
+
+  /** Stores {@code folio->swap} ({@code null} stores {@code swap.val = 0}). */
+  public void writeSwap(Cpu cpu, SwpEntry entry) {
+    cpu.write(priv, entry);
+  }
+
+  /** {@code folio->swap} without an access, null for {@code swap.val == 0}. */
+  public SwpEntry peekSwap() {
+    Object p = priv.peek();
+    return p instanceof SwpEntry ? (SwpEntry) p : null;
+  }
+
+  private SwpEntry asSwap(Object p) {
+    checkState(p == null || p instanceof SwpEntry,
+        "%s: folio->private holds %s, not a swap entry", name, p);
+    return (SwpEntry) p;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -406,9 +512,11 @@ public final class Folio {
   public String dump(String reason) {
     StringBuilder sb = new StringBuilder();
     AddressSpace as = peekMapping();
+    Object word = mapping.peek();
     sb.append("page: refcount:").append(peekRefcount())
         .append(" mapcount:").append(peekMapcount())
-        .append(" mapping:").append(as == null ? "0000000000000000" : as.name())
+        .append(" mapping:").append(word == null ? "0000000000000000" : word instanceof AnonVma
+            ? word + " (anon)" : as.name())
         .append(" index:0x").append(Long.toHexString(peekIndex()))
         .append(" pfn:0x").append(Long.toHexString(pfn)).append('\n');
     if (peekFlag(PageFlags.PG_head)) {
@@ -442,8 +550,13 @@ public final class Folio {
     b.put("refcount", peekRefcount());
     b.put("mapcount", peekMapcount());
     b.put("pfn", pfn);
-    AddressSpace as = peekMapping();
-    b.put("mapping", as == null ? "NULL" : as.name());
+    Object word = mapping.peek();
+    b.put("mapping", word == null ? "NULL"
+        : word instanceof AddressSpace ? ((AddressSpace) word).name() : word.toString());
+    SwpEntry swap = peekSwap();
+    if (swap != null) {
+      b.put("swap", swap.toString());
+    }
     if (lookupIndex >= 0) {
       b.put("lookupIndex", lookupIndex);
     }

@@ -11,6 +11,8 @@ public final class Scenarios {
       new Willy1499(),
       new DirtySiblingTag(),
       new AddFolioStaleNodes(),
+      new ShmemSwapinHang(),
+      new ShmemAnonHijack(),
       new KhugepagedReuse());
 
   private Scenarios() {}

@@ -17,4 +17,9 @@ public final class Atomic extends Cell {
   public long peek() {
     return value;
   }
+
+  /** Sets the value without reporting an access: for building the initial state only. */
+  public void init(long v) {
+    value = v;
+  }
 }

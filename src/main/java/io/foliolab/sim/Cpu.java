@@ -64,6 +64,8 @@ public final class Cpu {
   Object[] waitRef = new Object[16];
   int waitSize;
   String retryLabel;
+  /** What the last retry iteration observed ({@link Routine#retry(Cpu, Enum, Subject.Source)}). */
+  Subject.Source retryObserved;
   int retries;
 
   // Grace-period wait (synchronize_rcu).
@@ -132,6 +134,7 @@ public final class Cpu {
     logSize = 0;
     waitSize = 0;
     retryLabel = null;
+    retryObserved = null;
     retries = 0;
     acted = false;
     deferredAt = -1;
@@ -231,6 +234,7 @@ public final class Cpu {
     }
     frame.iterationStart = logSize;
     retryLabel = frame.label();
+    retryObserved = null;
     pending = P_RETRY;
   }
 

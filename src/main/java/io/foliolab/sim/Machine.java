@@ -141,6 +141,7 @@ public final class Machine {
   private final List<Invariant> invariants = new ArrayList<>();
   private final List<Invariant> publicationChecks = new ArrayList<>();
   private final List<Invariant> exitChecks = new ArrayList<>();
+  private final List<Subject.Source> exitSubjects = new ArrayList<>();
 
   // RCU callbacks waiting for a grace period.
   private final List<RcuCallback> rcuCallbacks = new ArrayList<>();
@@ -177,6 +178,7 @@ public final class Machine {
     invariants.clear();
     publicationChecks.clear();
     exitChecks.clear();
+    exitSubjects.clear();
     rcuCallbacks.clear();
     currentLabel = "";
     running = false;
@@ -304,7 +306,16 @@ public final class Machine {
 
   /** {@code check} runs when every CPU has finished; a failure gives CORRUPTION on no CPU. */
   public void addExitCheck(Invariant check) {
+    addExitCheck(check, null);
+  }
+
+  /**
+   * {@link #addExitCheck(Invariant)} whose failure is about {@code about} (e.g. the folio whose
+   * state the check found wrong): the failure subject is {@code about.snapshot()} taken then.
+   */
+  public void addExitCheck(Invariant check, Subject.Source about) {
     exitChecks.add(check);
+    exitSubjects.add(about);
   }
 
   /** Decides choice points from now on; default {@link ChoiceOracle#ORDINARY}. */
@@ -809,10 +820,11 @@ public final class Machine {
     }
     if (allDone) {
       outcome = Outcome.OK;
-      for (Invariant check : exitChecks) {
-        String msg = check.check();
+      for (int k = 0; k < exitChecks.size(); k++) {
+        String msg = exitChecks.get(k).check();
         if (msg != null) {
-          fail(null, "(exit)", Outcome.CORRUPTION, msg, null);
+          Subject.Source about = exitSubjects.get(k);
+          fail(null, "(exit)", Outcome.CORRUPTION, msg, about == null ? null : about.snapshot());
           break;
         }
       }
@@ -820,9 +832,15 @@ public final class Machine {
     }
     if (spinning >= 0) {
       Cpu c = cpus[spinning];
+      Subject seen = c.retryObserved == null ? null : c.retryObserved.snapshot();
+      String sees = "";
+      if (seen != null) {
+        int nl = seen.dump().indexOf('\n');
+        sees = "; every iteration sees: " + (nl < 0 ? seen.dump() : seen.dump().substring(0, nl));
+      }
       fail(c, c.retryLabel, Outcome.HANG, "CPU " + c.id + " loops at " + c.retryLabel
-          + " and nothing it reads can change: " + describeWait(c) + waitingOthers(spinning),
-          null);
+          + " and nothing it reads can change: " + describeWait(c) + sees
+          + waitingOthers(spinning), seen);
     } else {
       int first = -1;
       StringBuilder sb = new StringBuilder();

@@ -59,6 +59,20 @@ public abstract class Routine<P extends Enum<P>> {
   }
 
   /**
+   * {@link #retry(Cpu, Enum)} that also says what this iteration observed (for a shmem swap-in:
+   * the entry it read, the folio the swap cache gave it, the check that failed). If the loop turns
+   * out to be a persistent livelock ({@link Outcome#HANG}), the execution's failure subject is
+   * {@code observed.snapshot()} and the first line of its dump is added to the message, so that a
+   * reader sees why no further iteration can succeed. Take the snapshot lazily: it is only built
+   * for a HANG.
+   */
+  protected final void retry(Cpu cpu, P label, Subject.Source observed) {
+    pc = label;
+    cpu.retry(this);
+    cpu.retryObserved = observed;
+  }
+
+  /**
    * Calls {@code callee} (which starts at its entry point) and continues at {@code then} once it
    * returns. A call is local: the callee's first step runs when this CPU is next scheduled (or at
    * once, if this step performed no shared action). The step must return after this call.
