@@ -490,6 +490,25 @@ public final class Lab {
       return Svg.of(TimelinePicture.svg(trace(), execution(), setup.toString(), mark));
     }
 
+    /**
+     * The timeline of steps {@code from..to} only (a window of a long execution), step
+     * {@code mark} outlined (-1: none). The failing step is coloured only if the window reaches
+     * the end of the execution; the title names the window and the outcome either way.
+     */
+    public Svg timeline(int from, int to, int mark) {
+      checkRange(from, to);
+      checkArgument(mark == -1 || (mark >= from && mark <= to), "step %s is outside the window"
+          + " %s..%s (-1: none)", mark, from, to);
+      List<TraceStep> window = trace().stream()
+          .filter(t -> t.index() >= from && t.index() <= to).toList();
+      boolean toEnd = to == schedule.length() - 1;
+      Execution e = execution();
+      String title = setup.toString() + ", steps " + from + "-" + to + " of " + e.steps()
+          + (toEnd ? "" : " (ends " + e.outcome() + (e.failed() ? " on CPU " + e.failingCpu()
+          + " at " + e.failingLabel() : "") + ")");
+      return Svg.of(TimelinePicture.svg(window, toEnd ? e : null, title, mark));
+    }
+
     /** The timeline without an outlined step. */
     public Svg timeline() {
       return timeline(-1);

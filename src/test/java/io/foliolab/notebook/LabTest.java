@@ -122,6 +122,15 @@ class LabTest {
     String tl = r.timeline(3).markup();
     assertTrue(tl.contains("BUG"), "the timeline names the failure");
     assertThrows(IllegalArgumentException.class, () -> r.timeline(r.execution().steps()));
+    int last = r.execution().steps() - 1;
+    String head = r.timeline(0, 9, 4).markup();
+    assertTrue(head.contains("steps 0-9 of " + r.execution().steps()), "the title names the window");
+    // The legend has one red key; a failing step adds a red box.
+    assertEquals(1, head.split("#E53935", -1).length - 1, "no failing step before the failure");
+    String tail = r.timeline(last - 9, last, -1).markup();
+    assertEquals(2, tail.split("#E53935", -1).length - 1, "a window reaching the end shows it");
+    assertTrue(tail.contains(">" + (last - 9) + "<"), "ticks keep the execution's step numbers");
+    assertThrows(IllegalArgumentException.class, () -> r.timeline(0, 9, 12));
   }
 
   @Test
