@@ -89,8 +89,15 @@ public final class MimeBundle {
       return put(MARKDOWN, markdown);
     }
 
+    /**
+     * Adds SVG markup. As IPython's {@code SVG} display does, an XML declaration, comments or a
+     * DOCTYPE before the {@code <svg} element are dropped: notebook front ends and nbconvert
+     * insert the markup into HTML, where an XML declaration is invalid (nbconvert's HTML export
+     * fails on it).
+     */
     public Builder svg(String svg) {
-      return put(SVG, svg);
+      checkNotNull(svg, "the value for %s is null", SVG);
+      return put(SVG, svgElement(svg));
     }
 
     /** Adds a PNG image given as raw bytes; it is stored base64-encoded, as Jupyter expects. */
@@ -103,5 +110,14 @@ public final class MimeBundle {
     public Map<String, String> build() {
       return ImmutableMap.copyOf(data);
     }
+  }
+
+  /** {@code markup} from its {@code <svg} element on, if an XML prolog precedes it; else as is. */
+  static String svgElement(String markup) {
+    if (!BuiltInRenderers.looksLikeSvg(markup)) {
+      return markup;
+    }
+    int i = markup.indexOf("<svg");
+    return i <= 0 ? markup : markup.substring(i);
   }
 }

@@ -29,4 +29,14 @@ class MimeBundleTest {
     assertTrue(MimeBundle.isMimeType("application/vnd.foliolab.trace+json"));
     assertTrue(!MimeBundle.isMimeType("text/plain; charset=utf-8"));
   }
+
+  @Test
+  void svgDropsTheXmlPrologSoTheMarkupCanBeInlinedInHtml() {
+    String svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"><rect/></svg>";
+    String prolog = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- made by a test -->\n";
+    assertEquals(svg, MimeBundle.builder().svg(prolog + svg).build().get("image/svg+xml"));
+    assertEquals(svg, MimeBundle.builder().svg(svg).build().get("image/svg+xml"));
+    // Not SVG at all: kept as given rather than cut at a later "<svg" inside the text.
+    assertEquals("text <svg>", MimeBundle.builder().svg("text <svg>").build().get("image/svg+xml"));
+  }
 }

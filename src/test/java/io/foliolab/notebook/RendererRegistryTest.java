@@ -110,12 +110,13 @@ class RendererRegistryTest {
   void svgStringsBecomeSvgOtherStringsStayText() {
     RendererRegistry r = RendererRegistry.withBuiltIns();
     String svg = "<?xml version=\"1.0\"?>\n<!-- picture -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>";
+    String element = svg.substring(svg.indexOf("<svg"));
     Map<String, String> bundle = r.render(svg);
-    assertEquals(svg, bundle.get("image/svg+xml"));
+    assertEquals(element, bundle.get("image/svg+xml"));
     assertTrue(bundle.get("text/plain").startsWith("SVG image"));
     assertEquals(Map.of("text/plain", "<svgx>not svg</svgx>"), r.render("<svgx>not svg</svgx>"));
     assertEquals(Map.of("text/plain", "hello"), r.render(new StringBuilder("hello")));
-    assertEquals(svg, r.render(Svg.of(svg)).get("image/svg+xml"));
+    assertEquals(element, r.render(Svg.of(svg)).get("image/svg+xml"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Svg.of("<html></html>"));
     assertTrue(e.getMessage().contains("<html></html>"), e.getMessage());
   }
