@@ -121,7 +121,7 @@ class JShellEvaluatorTest {
   void busyLoopIsStoppedByForce() throws Exception {
     System.clearProperty("foliolab.test.looping");
     CompletableFuture<CellFailure> failure =
-        runAsync("System.setProperty(\"foliolab.test.looping\", \"1\"); while (true) { }");
+        runAsync("while (true) { System.setProperty(\"foliolab.test.looping\", \"1\"); }");
     awaitLooping();
     assertEquals(1, shell.stopBusyThreads());
     CellFailure f = failure.get(5, TimeUnit.SECONDS);
