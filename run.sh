@@ -37,7 +37,7 @@ fi
 
 # 2. Build.
 echo "== Building target/foliolab.jar"
-mvn -B -ntp -q package -DskipTests
+mvn -B -ntp -q -Dstyle.color=never package -DskipTests
 
 # 3. The kernel, for this user: no root needed, and it does not write into /usr (Debian's
 #    sys-prefix), which belongs to dpkg. Re-installed on every run so that kernel.json and the

@@ -354,49 +354,63 @@ class ShmemTest {
     }
   }
 
+  /** Five swap-map operations in a row, one step each. */
+  static final class SwapMapOps extends Routine<SwapMapOps.Pc> {
+    enum Pc { prepare_one, prepare_two, free_zero, alloc_zero, alloc_two }
+
+    final SwapInfo si;
+    final int[] err = new int[2];
+    final SwpEntry[] got = new SwpEntry[2];
+
+    SwapMapOps(SwapInfo si) {
+      super(io.foliolab.sim.StepNames.of("swap_map_ops", Pc.class));
+      this.si = si;
+    }
+
+    @Override
+    protected void step(io.foliolab.sim.Cpu cpu) {
+      switch (pc) {
+        case prepare_one:
+          err[0] = si.swapcachePrepare(cpu, SwpEntry.of(0, 1), 1);
+          pc = Pc.prepare_two;
+          return;
+        case prepare_two:
+          err[1] = si.swapcachePrepare(cpu, SwpEntry.of(0, 0), 2);
+          pc = Pc.free_zero;
+          return;
+        case free_zero:
+          si.swapFreeNr(cpu, SwpEntry.of(0, 0), 1);
+          pc = Pc.alloc_zero;
+          return;
+        case alloc_zero:
+          got[0] = si.allocHasCache(cpu, 0);
+          pc = Pc.alloc_two;
+          return;
+        case alloc_two:
+          got[1] = si.allocHasCache(cpu, 2);
+          cpu.ret();
+          return;
+      }
+    }
+  }
+
   @Test
   void swapMapOperationsFollowSwapHasCache() {
-    SwapInfo[] si = new SwapInfo[1];
-    int[] r = new int[4];
-    SwpEntry[] e = new SwpEntry[2];
+    SwapMapOps[] ops = new SwapMapOps[1];
     Machine m = run(mach -> {
-      si[0] = new SwapInfo(mach, 0, 8, true);
-      si[0].initUsed(0, 2, 1);
-      return new Routine<Shmem.Sgp>(io.foliolab.sim.StepNames.of("t", Shmem.Sgp.class)) {
-        @Override
-        protected void step(io.foliolab.sim.Cpu cpu) {
-          switch (pc) {
-            case SGP_READ:
-              r[0] = si[0].swapcachePrepare(cpu, SwpEntry.of(0, 1), 1);
-              pc = Shmem.Sgp.SGP_NOALLOC;
-              return;
-            case SGP_NOALLOC:
-              r[1] = si[0].swapcachePrepare(cpu, SwpEntry.of(0, 0), 2);
-              pc = Shmem.Sgp.SGP_CACHE;
-              return;
-            case SGP_CACHE:
-              si[0].swapFreeNr(cpu, SwpEntry.of(0, 0), 1);
-              pc = Shmem.Sgp.SGP_WRITE;
-              return;
-            case SGP_WRITE:
-              e[0] = si[0].allocHasCache(cpu, 0);
-              pc = Shmem.Sgp.SGP_FALLOC;
-              return;
-            case SGP_FALLOC:
-              e[1] = si[0].allocHasCache(cpu, 2);
-              cpu.ret();
-              return;
-          }
-        }
-      };
+      SwapInfo si = new SwapInfo(mach, 0, 8, true);
+      si.initUsed(0, 2, 1);
+      return ops[0] = new SwapMapOps(si);
     }, ChoiceOracle.ORDINARY);
     assertEquals(Outcome.OK, m.outcome(), m.failureMessage());
-    assertEquals(0, r[0], "first swapcache_prepare owns slot 1");
-    assertEquals(ErrPtr.EEXIST, r[1], "slot 1 already has SWAP_HAS_CACHE");
-    assertEquals(SwpEntry.of(0, 0), e[0], "slot 0 was just freed and is handed out again");
-    assertEquals(SwpEntry.of(0, 4), e[1], "order 2: the first free aligned run");
-    assertTrue(si[0].peekHasCache(1));
-    assertEquals(1, si[0].peekCount(1));
+    assertEquals(0, ops[0].err[0], "the first swapcache_prepare owns slot 1");
+    assertEquals(ErrPtr.EEXIST, ops[0].err[1], "slot 1 already has SWAP_HAS_CACHE");
+    assertEquals(SwpEntry.of(0, 0), ops[0].got[0], "slot 0 was just freed: handed out again");
+    assertEquals(SwpEntry.of(0, 4), ops[0].got[1], "order 2: the first free aligned run");
+    assertTrue(ops[0].si.peekHasCache(1));
+    assertEquals(1, ops[0].si.peekCount(1));
+    assertTrue(ops[0].si.peekHasCache(0));
+    assertEquals(0, ops[0].si.peekCount(0), "a fresh allocation holds only SWAP_HAS_CACHE");
   }
 
   /**
