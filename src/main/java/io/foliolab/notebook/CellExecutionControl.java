@@ -121,11 +121,27 @@ final class CellExecutionControl extends DirectExecutionControl {
    * is running (RUNNABLE); threads that wait (idle pool workers) are left alone. Returns how many
    * threads were stopped.
    */
-  @SuppressWarnings({"deprecation", "removal"})
   int stopBusyThreads() {
+    return stopBusyThreads(null);
+  }
+
+  /** The threads cells have started that are alive now (a snapshot). */
+  java.util.Set<Thread> liveThreads() {
+    return java.util.Set.of(liveCellThreads());
+  }
+
+  /**
+   * {@link #stopBusyThreads()} restricted to {@code among} (all when null): an interrupt's later
+   * escalations stop only threads that existed when it was requested, never the next cell's.
+   */
+  @SuppressWarnings({"deprecation", "removal"})
+  int stopBusyThreads(java.util.Set<Thread> among) {
     Thread snippet = running;
     int stoppedThreads = 0;
     for (Thread t : liveCellThreads()) {
+      if (among != null && !among.contains(t)) {
+        continue;
+      }
       if (t == snippet || t.getState() == Thread.State.RUNNABLE) {
         t.stop();
         stoppedThreads++;

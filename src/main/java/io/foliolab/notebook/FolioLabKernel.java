@@ -407,19 +407,21 @@ final class FolioLabKernel extends BaseKernel implements Notebook.Output {
     }
     Interrupts.request();
     if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
+      java.util.Set<Thread> targets = evaluator.join().liveCellThreads();
       evaluator.join().interrupt();
-      timer.schedule(() -> escalate(1), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> escalate(1, targets), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
-  private void escalate(int attempt) {
-    int stopped = evaluator.join().stopBusyThreads();
+  /** Stops the busy threads among those alive at the interrupt, never a later cell's. */
+  private void escalate(int attempt, java.util.Set<Thread> targets) {
+    int stopped = evaluator.join().stopBusyThreads(targets);
     if (stopped == 0) {
       return;
     }
     LOG.info("stopped " + stopped + " busy thread(s) after an interrupt (attempt " + attempt + ")");
     if (attempt < 10) {
-      timer.schedule(() -> escalate(attempt + 1), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> escalate(attempt + 1, targets), STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 

@@ -506,6 +506,16 @@ final class JShellEvaluator implements AutoCloseable {
     return control.stopBusyThreads();
   }
 
+  /** The threads cells have started that are alive now. */
+  java.util.Set<Thread> liveCellThreads() {
+    return control.liveThreads();
+  }
+
+  /** Stops the busy threads among {@code among} (see {@link CellExecutionControl}). */
+  int stopBusyThreads(java.util.Set<Thread> among) {
+    return control.stopBusyThreads(among);
+  }
+
   /** Stops the running cell's threads forcibly (ThreadDeath). */
   void stop() {
     control.stop();
