@@ -74,10 +74,30 @@ final class Dpor {
   long redundant;
   boolean finished;
 
+  // Stateful mode (null / unused when stateless).
+  private final StateTable states;
+  private Footprint[] feet = new Footprint[0];
+  long hits;
+
   Dpor(Runner runner, Records sink) {
+    this(runner, sink, false);
+  }
+
+  /**
+   * An engine; with {@code stateful}, it also keeps the fingerprint of every state it reaches and
+   * does not explore a state again (see {@link Strategy.StatefulDpor}).
+   */
+  Dpor(Runner runner, Records sink, boolean stateful) {
     this.runner = runner;
     this.m = runner.m;
     this.sink = sink;
+    this.states = stateful ? new StateTable() : null;
+    m.setFingerprinting(stateful);
+  }
+
+  /** States stored (stateful mode). */
+  long states() {
+    return states == null ? 0 : states.size();
   }
 
   /** Explores every execution; returns whether it finished (false if a budget stopped it). */
@@ -108,6 +128,13 @@ final class Dpor {
     m.setOracle(oracle);
     m.start(runner.model);
     nCpu = m.cpus();
+    if (states != null && feet.length < nCpu) {
+      int old = feet.length;
+      feet = Arrays.copyOf(feet, nCpu);
+      for (int i = old; i < nCpu; i++) {
+        feet[i] = new Footprint();
+      }
+    }
     ensureNodes(floor + 2);
     Arrays.fill(head, -1);
     Arrays.fill(lastPos, -1);
@@ -273,6 +300,10 @@ final class Dpor {
   private boolean descend(int d) {
     for (;;) {
       ensureNodes(d + 2);
+      if (states != null && m.outcome() == null && visited(d)) {
+        hits++;
+        return !sink.exhausted();
+      }
       if (m.outcome() == null) {
         // The first child: the lowest CPU that is not asleep and can take a step.
         long asleep = sleep[d];
@@ -329,6 +360,13 @@ final class Dpor {
   }
 
   private void afterStep(int d, int p) {
+    if (states != null) {
+      Footprint f = feet[p];
+      for (int a = m.accessStart(d), end = m.accessStart(d + 1); a < end; a++) {
+        f.add(m.locationKey(m.accessLocation(a)), m.accessKind(a), m.accessMask(a));
+      }
+      f.halts |= m.eventHalts(d);
+    }
     isChoice[d] = m.eventChoice(d) >= 0;
     analyze(d, true);
     accAt(d, p).copy(m, d);
@@ -482,6 +520,9 @@ final class Dpor {
       }
       int kind = m.pendingKind(q);
       long mask = m.pendingMask(q);
+      if (states != null) {
+        feet[q].add(m.locationKey(loc), kind, mask);
+      }
       int prev = lastPos[q];
       if (prev >= 0) {
         System.arraycopy(clock, prev * nc, clock, base, nc);
@@ -631,6 +672,105 @@ final class Dpor {
         return;
       }
     }
+  }
+
+  /**
+   * Stateful mode, at fresh node d: whether its state was explored before with a sleep set no
+   * larger than the current one. If so, the races between the current prefix and what the CPUs
+   * did below that state are added here (the subtree is not run again); otherwise the state is
+   * recorded.
+   *
+   * <p>This is the stateful DPOR of Yang, Chen, Gopalakrishnan and Kirby ("Efficient stateful
+   * dynamic partial order reduction", SPIN 2008), with a coarser summary of the explored subtree:
+   * instead of the graph of visible operations below the state, each CPU's footprint over the
+   * whole exploration so far, which contains everything the CPU did below any state explored
+   * to the end. A footprint access races with every access of the prefix by another CPU that it
+   * conflicts with and that does not happen before the CPU's last step; for each such race the
+   * CPU is added to the backtrack set before the racing step if it could run there, otherwise
+   * every CPU that could (the rule of Flanagan and Godefroid, POPL 2005).
+   */
+  private static final boolean COUNT_ONLY = Boolean.getBoolean("foliolab.countOnly");
+
+  private boolean visited(int d) {
+    long fp = m.fingerprint();
+    if (COUNT_ONLY) {
+      states.put(fp, 0);
+      return false;
+    }
+    long stored = states.get(fp);
+    if (stored != StateTable.ABSENT && (stored & ~sleep[d]) == 0) {
+      virtualRaces(d);
+      return true;
+    }
+    states.put(fp, stored == StateTable.ABSENT ? sleep[d] : stored & sleep[d]);
+    return false;
+  }
+
+  private void virtualRaces(int n) {
+    int nc = nCpu;
+    for (int q = 0; q < nc; q++) {
+      if (m.done(q)) {
+        continue;
+      }
+      int qLast = lastPos[q];
+      Footprint f = feet[q];
+      if (f.halts) {
+        for (int e1 = n - 1; e1 >= floor; e1--) {
+          virtualRace(e1, q, qLast, n);
+        }
+      }
+      for (int i = 0; i < f.size(); i++) {
+        int loc = m.locationOfKey(f.key(i));
+        if (loc < 0 || loc >= head.length) {
+          continue;
+        }
+        int kind = f.kind(i);
+        long mask = f.mask(i);
+        for (int b = head[loc]; b >= 0; b = prevSame[b]) {
+          int kb = m.accessKind(b);
+          long mb = m.accessMask(b);
+          if (!Machine.conflict(kb, mb, kind, mask)) {
+            continue;
+          }
+          virtualRace(accEvent[b], q, qLast, n);
+          if ((kb & Machine.WRITE) != 0 && (kb & (Machine.SHARED | Machine.ADD)) == 0
+              && (mb & mask) == mask) {
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** A race between prefix event e1 and a later step of CPU q (whose last event is qLast). */
+  private void virtualRace(int e1, int q, int qLast, int n) {
+    int p = m.eventCpu(e1);
+    long bit = 1L << q;
+    if (p == q || (backtrack[e1] & bit) != 0) {
+      return;
+    }
+    if (qLast >= 0 && clock[qLast * nCpu + p] > tidx[e1]) {
+      return;
+    }
+    if (stepEnabledAt(q, e1, n)) {
+      backtrack[e1] |= bit;
+      return;
+    }
+    for (int t = 0; t < nCpu; t++) {
+      if (t == p || stepEnabledAt(t, e1, n)) {
+        backtrack[e1] |= 1L << t;
+      }
+    }
+  }
+
+  /** Whether CPU t could take, just before event e1, the step it takes next after e1. */
+  private boolean stepEnabledAt(int t, int e1, int n) {
+    for (int j = e1 + 1; j < n; j++) {
+      if (m.eventCpu(j) == t) {
+        return m.eventEnabledAt(j, e1);
+      }
+    }
+    return !m.done(t) && m.nextEnabledAt(t, e1);
   }
 
   private void undoChains(int d, int leafEvents) {

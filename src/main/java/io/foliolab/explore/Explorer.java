@@ -46,6 +46,11 @@ public final class Explorer {
       } else {
         finished = new Dpor(new Runner(model, options), sink).run();
       }
+    } else if (strategy instanceof Strategy.StatefulDpor) {
+      Dpor d = new Dpor(new Runner(model, options), sink, true);
+      finished = d.run();
+      sink.states = d.states();
+      sink.cacheHits = d.hits;
     } else if (strategy instanceof Strategy.Bounded b) {
       finished = new BoundedSearch(new Runner(model, options), sink, b.k()).run();
     } else if (strategy instanceof Strategy.Random r) {

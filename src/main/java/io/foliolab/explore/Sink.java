@@ -18,6 +18,8 @@ final class Sink implements Records {
   private Execution firstFailure;
   private String stoppedBy = "";
   long redundant;
+  long states;
+  long cacheHits;
 
   Sink(ExecutionListener listener, Options options) {
     this.listener = listener;
@@ -74,6 +76,6 @@ final class Sink implements Records {
     }
     String why = finished ? "" : stoppedBy.isEmpty() ? "executions" : stoppedBy;
     return new Summary(strategy, executions, finished, why, ImmutableMap.copyOf(m), firstFailure,
-        redundant, seconds());
+        redundant, states, cacheHits, seconds());
   }
 }

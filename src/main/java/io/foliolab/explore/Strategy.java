@@ -3,7 +3,7 @@ package io.foliolab.explore;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * How to explore: {@code dpor}, {@code bounded:K}, {@code random:N}, {@code pct:N:D} or
+ * How to explore: {@code dpor}, {@code stateful}, {@code bounded:K}, {@code random:N}, {@code pct:N:D} or
  * {@code replay:SCHEDULE}. Parse with {@link Strategy#parse(String)}; {@code toString()} gives the same text back.
  */
 public sealed interface Strategy {
@@ -12,6 +12,22 @@ public sealed interface Strategy {
     @Override
     public String toString() {
       return "dpor";
+    }
+  }
+
+  /**
+   * {@link Dpor} that also remembers every state it reaches (by fingerprint, see
+   * {@code Machine.fingerprint}) and does not explore a state twice: stateful DPOR (Yang et al.,
+   * SPIN 2008). Complete like {@code dpor} (every reachable outcome is reached), but an
+   * execution that reaches a state explored before is cut there and not reported, so the
+   * executions reported are fewer and their counts per outcome are not those of {@code dpor}.
+   * For models whose CPUs interleave in many ways that lead back to the same states (several
+   * readers of one structure). Runs on one thread.
+   */
+  record StatefulDpor() implements Strategy {
+    @Override
+    public String toString() {
+      return "stateful";
     }
   }
 
@@ -76,6 +92,11 @@ public sealed interface Strategy {
             return new Dpor();
           }
           break;
+        case "stateful":
+          if (p.length == 1) {
+            return new StatefulDpor();
+          }
+          break;
         case "bounded":
           if (p.length == 2) {
             return new Bounded(Integer.parseInt(p[1]));
@@ -103,6 +124,6 @@ public sealed interface Strategy {
       // falls through to the message below
     }
     throw new IllegalArgumentException("bad strategy '" + text
-        + "': expected dpor, bounded:K, random:N, pct:N:D or replay:SCHEDULE");
+        + "': expected dpor, stateful, bounded:K, random:N, pct:N:D or replay:SCHEDULE");
   }
 }

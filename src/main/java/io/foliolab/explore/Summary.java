@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param outcomes executions per outcome (every outcome present, OK included)
  * @param firstFailure the failing execution with the smallest id, or null
  * @param redundant (dpor) explorations abandoned because every enabled CPU was in the sleep set
+ * @param states (stateful) distinct states stored, 0 for the other strategies
+ * @param cacheHits (stateful) explorations cut because they reached a state explored before
  * @param seconds wall-clock time (the only field that varies between runs)
  */
 public record Summary(
@@ -24,6 +26,8 @@ public record Summary(
     ImmutableMap<Outcome, Long> outcomes,
     Execution firstFailure,
     long redundant,
+    long states,
+    long cacheHits,
     double seconds) {
   public Summary {
     Objects.requireNonNull(strategy);
@@ -51,6 +55,10 @@ public record Summary(
         sb.append(", ").append(k).append('=').append(v);
       }
     });
+    if (states > 0) {
+      sb.append(", ").append(states).append(" states, ").append(cacheHits).append(" cut at a"
+          + " known state");
+    }
     sb.append(String.format(", %.3f s", seconds));
     if (firstFailure != null) {
       sb.append("\n  first failure: ").append(firstFailure);

@@ -9,6 +9,7 @@ import io.foliolab.sim.Machine;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The page allocator (mm/page_alloc.c) as a scenario needs it: free folios handed out from
@@ -44,6 +45,23 @@ public final class PageAllocator {
     this.machine = checkNotNull(m, "machine");
     checkArgument(pfnBase >= 0, "pfnBase %s must be >= 0", pfnBase);
     this.pfnBase = pfnBase;
+    m.addStatePart(this::stateHash);
+  }
+
+  /** This allocator's part of the machine's state fingerprint: the free lists and next pfns. */
+  private long stateHash() {
+    long h = 0x50414c4c4f43L;
+    for (Map.Entry<Integer, ArrayDeque<Folio>> e : new TreeMap<>(free).entrySet()) {
+      h = (h ^ e.getKey()) * 0x100000001b3L;
+      for (Folio f : e.getValue()) {
+        h = (h ^ f.pfn()) * 0x100000001b3L;
+      }
+    }
+    for (Map.Entry<Integer, Long> e : new TreeMap<>(nextPfn).entrySet()) {
+      h = (h ^ e.getKey()) * 0x100000001b3L;
+      h = (h ^ e.getValue()) * 0x100000001b3L;
+    }
+    return h;
   }
 
   /** Makes the large-folio allocations of CPU {@code cpu} a memory-pressure choice point. */

@@ -15,11 +15,13 @@ public final class Atomic extends Cell {
 
   /** The current value, without reporting an access: for setup, assertions and dumps only. */
   public long peek() {
+    peeked();
     return value;
   }
 
   /** Sets the value without reporting an access: for building the initial state only. */
   public void init(long v) {
+    initializing();
     value = v;
   }
 }

@@ -15,6 +15,10 @@ import java.util.Objects;
 public abstract class Cell {
   final int loc;
   final String name;
+  /** Hash of the name: the cell's identity in state fingerprints (numbers can differ by path). */
+  final long key;
+  /** The machine, for {@link #peeked()}; null for cells placed by a binding. */
+  final Machine machine;
   long value;
   Object ref;
 
@@ -23,13 +27,39 @@ public abstract class Cell {
     this.name = Objects.requireNonNull(name, "name");
     this.value = value;
     this.ref = ref;
+    this.key = StateHash.of(name);
+    this.machine = machine;
     this.loc = machine.register(this);
   }
 
   /** A cell placed at a reserved location (see {@link Machine#reserve}); not registered here. */
   Cell(int loc, String name) {
     this.name = Objects.requireNonNull(name, "name");
+    this.key = StateHash.of(name);
+    this.machine = null;
     this.loc = loc;
+  }
+
+  /**
+   * Called by the {@code init} methods before they change the value: an {@code init} during an
+   * execution (an allocator recycling a folio) changes the state without an access, which
+   * matters to state fingerprints.
+   */
+  final void initializing() {
+    if (machine != null) {
+      machine.initializing(this);
+    }
+  }
+
+  /**
+   * Called by the {@code peek} methods: a step that peeks (reads without an access, e.g. in a
+   * {@code VM_BUG_ON} or a local computation) has observed the value, which matters to state
+   * fingerprints. Nothing is recorded for the explorer's dependency tracking.
+   */
+  final void peeked() {
+    if (machine != null) {
+      machine.peeked(this);
+    }
   }
 
   /** The current value as an object (for cells whose value lives elsewhere). */

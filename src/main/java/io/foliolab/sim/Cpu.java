@@ -82,6 +82,8 @@ public final class Cpu {
   int choice = -1;
   Cell rcuCell;
   int events;
+  /** Hash of everything this CPU observed in this execution (see Machine#fingerprint). */
+  long hist;
 
   Object retval;
 
@@ -142,6 +144,7 @@ public final class Cpu {
     internal = false;
     choice = -1;
     events = 0;
+    hist = 0x435055L + id;
     retval = null;
     gpMask = 0;
     agentOf = -1;

@@ -21,16 +21,21 @@ public final class Flags extends Cell {
 
   /** The current bits, without reporting an access: for setup, assertions and dumps only. */
   public long peek() {
+    peeked();
     return value;
   }
 
   /** Whether {@code bit} is set, without reporting an access: for dumps and assertions only. */
   public boolean peekBit(int bit) {
+    if (machine != null) {
+      machine.peekedBits(this, 1L << bit);
+    }
     return (value & (1L << bit)) != 0;
   }
 
   /** Sets or clears {@code bit} without reporting an access: for building the initial state. */
   public void init(int bit, boolean set) {
+    initializing();
     if (set) {
       value |= 1L << bit;
     } else {

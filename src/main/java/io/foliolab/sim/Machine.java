@@ -6,6 +6,10 @@ import static com.google.common.base.Preconditions.checkState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The simulated machine: shared cells, CPUs running step programs, and the record of one
@@ -143,6 +147,19 @@ public final class Machine {
   private final List<Invariant> exitChecks = new ArrayList<>();
   private final List<Subject.Source> exitSubjects = new ArrayList<>();
 
+  // State fingerprints (see fingerprint()).
+  private boolean fingerprinting;
+  /** The CPU whose step is running, for peeks; null between steps and during checks. */
+  private Cpu observer;
+  private long memHash;
+  private long[] contrib = new long[64];
+  private boolean[] dirty = new boolean[64];
+  private int[] dirtyList = new int[64];
+  private int nDirty;
+  private final Map<Long, Integer> keyLoc = new HashMap<>();
+  private final StateHash.Canon canon = new StateHash.Canon();
+  private final List<LongSupplier> stateParts = new ArrayList<>();
+
   // RCU callbacks waiting for a grace period.
   private final List<RcuCallback> rcuCallbacks = new ArrayList<>();
   private long[] rcuWaiting = new long[8];
@@ -183,12 +200,21 @@ public final class Machine {
     currentLabel = "";
     running = false;
     current = null;
+    observer = null;
     xa = null;
+    keyLoc.clear();
+    canon.clear();
+    stateParts.clear();
+    nDirty = 0;
     model.setUp(this);
     if (weakLanes > 0) {
       addStoreBuffers();
     }
     running = true;
+    if (fingerprinting) {
+      checkState(weakLanes == 0, "state fingerprints are not supported with store buffers");
+      rehash();
+    }
     checkState(nCpus > 0, "model %s added no CPU", model);
   }
 
@@ -205,6 +231,9 @@ public final class Machine {
   /** Puts a cell made for a reserved location in place. */
   void place(Cell c) {
     cells[c.loc] = c;
+    if (fingerprinting) {
+      created(c);
+    }
   }
 
   /** The cell at {@code loc}, or null if reserved but not made yet. */
@@ -217,6 +246,9 @@ public final class Machine {
       cells = Arrays.copyOf(cells, nCells * 2);
     }
     cells[nCells] = c;
+    if (fingerprinting) {
+      created(c);
+    }
     return nCells++;
   }
 
@@ -410,6 +442,7 @@ public final class Machine {
     c.acted = false;
     c.firstCall = true;
     current = c;
+    observer = c;
     evAccStart[nEvents] = nAcc;
     try {
       currentLabel = r.label();
@@ -422,10 +455,21 @@ public final class Machine {
       c.probing = false;
       c.status = Cpu.ENABLED;
       return;
+    } finally {
+      observer = null;
     }
     c.probing = false;
     // The first step was local: continue the slow way.
     attempt(c, true);
+  }
+
+  /**
+   * Whether CPU {@code i} has nothing left to do: its program has returned and no store or wait
+   * is pending. Unlike {@link #finished} this runs nothing.
+   */
+  public boolean done(int i) {
+    Cpu c = cpus[i];
+    return c.depth == 0 && c.pending == Cpu.P_NONE && c.stores.isEmpty();
   }
 
   /** Whether CPU {@code i} has finished its program. */
@@ -503,6 +547,7 @@ public final class Machine {
     c.acted = false;
     c.choice = -1;
     current = c;
+    observer = c;
     int local = 0;
     String label = "";
     evAccStart[nEvents] = nAcc;
@@ -561,6 +606,8 @@ public final class Machine {
       }
       endEvent(c, label);
       return;
+    } finally {
+      observer = null;
     }
     c.probing = false;
     c.status = c.depth == 0 ? Cpu.FINISHED : Cpu.READY;
@@ -591,6 +638,15 @@ public final class Machine {
 
   private void runPending(Cpu c) {
     current = c;
+    observer = c;
+    try {
+      runPendingStep(c);
+    } finally {
+      observer = null;
+    }
+  }
+
+  private void runPendingStep(Cpu c) {
     evAccStart[nEvents] = nAcc;
     byte type = EV_PLAIN;
     String label = c.depth == 0 ? "(exit)" : c.stack[c.depth - 1].label();
@@ -648,6 +704,7 @@ public final class Machine {
           } finally {
             c.internal = was;
           }
+          observer = null;
           for (Invariant check : publicationChecks) {
             String msg = check.check();
             if (msg != null) {
@@ -695,6 +752,9 @@ public final class Machine {
 
   /** Records an access; {@code value} and {@code delta} matter only for {@link #ADD} accesses. */
   void recordAccess(int loc, int kind, long mask, long value, long delta) {
+    if (fingerprinting && running && current != null) {
+      observe(current, loc, kind, mask, value, delta);
+    }
     if (loc >= runOpen.length) {
       int n = Math.max(loc + 1, runOpen.length * 2);
       runOpen = Arrays.copyOf(runOpen, n);
@@ -739,6 +799,9 @@ public final class Machine {
     }
     evCpu[e] = c.id;
     evChoice[e] = c.choice;
+    if (fingerprinting && c.choice >= 0) {
+      c.hist = StateHash.mix(c.hist ^ 0x43484f494345L, c.choice);
+    }
     evType[e] = EV_PLAIN;
     evLabel[e] = label;
     nEvents = e + 1;
@@ -913,6 +976,210 @@ public final class Machine {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // State fingerprints.
+
+  /**
+   * Turns state fingerprints on or off for the following executions (off by default: they cost
+   * a little on every access). Not supported together with {@link #setWeakMemory}.
+   */
+  public void setFingerprinting(boolean on) {
+    fingerprinting = on;
+  }
+
+  /**
+   * Adds a part of the state that lives outside cells (an allocator's free lists, a queue of
+   * RCU callbacks' work) to the fingerprint: {@code part} returns a hash of it that is the same
+   * for equal states in any execution. Call during {@link Model#setUp}.
+   */
+  public void addStatePart(LongSupplier part) {
+    checkState(!running, "add state parts while the model sets up");
+    stateParts.add(Objects.requireNonNull(part, "part"));
+  }
+
+  /**
+   * A 64-bit fingerprint of the current state, for stateful exploration: equal states give equal
+   * fingerprints in any execution of the model (different states collide with probability about
+   * 2^-64 per pair). The state is: the value of every cell (identified by name, so that location
+   * numbers may differ between executions), the state parts added by the model, the RCU
+   * callbacks waiting, the outcome, and, for each CPU that has not finished, a hash of everything
+   * it has observed so far (the values its accesses and peeks read, its choices): a step program
+   * is deterministic, so its local variables are a function of that history. A finished CPU
+   * contributes a constant, which is what lets executions that differ only in what a finished
+   * CPU saw meet again.
+   *
+   * @throws IllegalStateException unless {@link #setFingerprinting} was on when the execution
+   *     started
+   */
+  public long fingerprint() {
+    checkState(fingerprinting && running, "fingerprints are off for this execution");
+    settle();
+    long h = memHash;
+    for (int i = 0; i < nCpus; i++) {
+      Cpu c = cpus[i];
+      boolean done = c.depth == 0 && c.pending == Cpu.P_NONE && c.stores.isEmpty();
+      h = StateHash.mix(h, done ? 0x46494e4953484544L + i : StateHash.mix(c.hist, i));
+    }
+    for (int k = 0; k < stateParts.size(); k++) {
+      h = StateHash.mix(h, stateParts.get(k).getAsLong());
+    }
+    h = StateHash.mix(h, rcuCallbacks.size());
+    for (int k = 0; k < rcuCallbacks.size(); k++) {
+      h = StateHash.mix(h, rcuWaiting[k]);
+    }
+    return StateHash.mix(h, outcome == null ? -1 : outcome.ordinal());
+  }
+
+  /**
+   * The memory part of {@link #fingerprint} computed from scratch (for tests of the incremental
+   * bookkeeping).
+   */
+  public long memoryHashFromScratch() {
+    long h = 0;
+    for (int i = 0; i < nCells; i++) {
+      if (cells[i] != null) {
+        h += contribution(cells[i]);
+      }
+    }
+    return h;
+  }
+
+  /** The memory part of {@link #fingerprint}, kept up to date on every store. */
+  public long memoryHash() {
+    checkState(fingerprinting && running, "fingerprints are off for this execution");
+    settle();
+    return memHash;
+  }
+
+  /** The location of the cell named with hash {@code key} in this execution, or -1. */
+  public int locationOfKey(long key) {
+    Integer loc = keyLoc.get(key);
+    return loc == null ? -1 : loc;
+  }
+
+  /** The name hash of the cell at {@code loc} (its identity across executions). */
+  public long locationKey(int loc) {
+    Cell c = cells[loc];
+    return c == null ? StateHash.mix(0x4c4f43L, loc) : c.key;
+  }
+
+  private long contribution(Cell c) {
+    return StateHash.fmix(c.key * 0x9e3779b97f4a7c15L + valueHash(c));
+  }
+
+  private long valueHash(Cell c) {
+    return StateHash.fmix(c.value ^ 0x7f4a7c159e3779b9L) + canon.of(c.currentRef());
+  }
+
+  private void rehash() {
+    growHashArrays(nCells);
+    long h = 0;
+    for (int i = 0; i < nCells; i++) {
+      dirty[i] = false;
+      Cell c = cells[i];
+      contrib[i] = c == null ? 0 : contribution(c);
+      h += contrib[i];
+    }
+    nDirty = 0;
+    memHash = h;
+  }
+
+  private void growHashArrays(int n) {
+    if (contrib.length < n) {
+      int size = Math.max(n, contrib.length * 2);
+      contrib = Arrays.copyOf(contrib, size);
+      dirty = Arrays.copyOf(dirty, size);
+    }
+  }
+
+  private void created(Cell c) {
+    Integer old = keyLoc.put(c.key, c.loc);
+    checkState(old == null || old == c.loc, "two cells named %s: states could not be told apart",
+        c.name);
+    if (running) {
+      growHashArrays(c.loc + 1);
+      contrib[c.loc] = 0;
+      markDirty(c.loc);
+    }
+  }
+
+  /** Before a store to {@code loc}: take its contribution out until the event ends. */
+  private void touch(int loc) {
+    growHashArrays(loc + 1);
+    if (!dirty[loc]) {
+      memHash -= contrib[loc];
+      contrib[loc] = 0;
+      markDirty(loc);
+    }
+  }
+
+  private void markDirty(int loc) {
+    if (!dirty[loc]) {
+      dirty[loc] = true;
+      if (nDirty == dirtyList.length) {
+        dirtyList = Arrays.copyOf(dirtyList, nDirty * 2);
+      }
+      dirtyList[nDirty++] = loc;
+    }
+  }
+
+  private void settle() {
+    for (int k = 0; k < nDirty; k++) {
+      int loc = dirtyList[k];
+      dirty[loc] = false;
+      Cell c = cells[loc];
+      long v = c == null ? 0 : contribution(c);
+      memHash += v - contrib[loc];
+      contrib[loc] = v;
+    }
+    nDirty = 0;
+  }
+
+  /**
+   * Adds an access of CPU c's current step to c's history: what the step can have learnt from
+   * it. A bit operation learns the bits under its mask; an additive atomic ({@code delta != 0},
+   * see {@code Cpu.additive}) only whether the value was 0 and whether it became 0; any other read
+   * the whole value; a plain store nothing but that it happened.
+   */
+  private void observe(Cpu c, int loc, int kind, long mask, long value, long delta) {
+    Cell cell = cells[loc];
+    long key = cell == null ? loc : cell.key;
+    long v = 0;
+    if (cell != null && (kind & READ) != 0) {
+      if (delta != 0) {
+        v = (value == 0 ? 1 : 0) | (value + delta == 0 ? 2 : 0);
+      } else if (mask != -1L && cell.ref == null) {
+        v = StateHash.fmix(cell.value & mask);
+      } else {
+        v = valueHash(cell);
+      }
+    }
+    c.hist = StateHash.mix(StateHash.mix(c.hist ^ kind, key), v);
+  }
+
+  /** An {@code init} of a cell (see {@link Cell#initializing}). */
+  void initializing(Cell cell) {
+    if (fingerprinting && running) {
+      touch(cell.loc);
+    }
+  }
+
+  /** A peek of the bits {@code mask} of a flag word by the running step. */
+  void peekedBits(Cell cell, long mask) {
+    if (fingerprinting && running && observer != null) {
+      observer.hist = StateHash.mix(StateHash.mix(observer.hist ^ 0x50424954L, cell.key),
+          cell.value & mask);
+    }
+  }
+
+  /** A peek by the running step (see {@link Cell#peeked}). */
+  void peeked(Cell cell) {
+    if (fingerprinting && running && observer != null) {
+      observer.hist = StateHash.mix(StateHash.mix(observer.hist ^ 0x5045454bL, cell.key),
+          valueHash(cell));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Memory.
 
   void store(Cpu c, Cell cell, long v, Object r, boolean release) {
@@ -930,6 +1197,9 @@ public final class Machine {
   private Object[] histRef = new Object[256];
 
   void remember(Cell cell) {
+    if (fingerprinting && running) {
+      touch(cell.loc);
+    }
     int h = nHist;
     if (h == histEvent.length) {
       int n = h * 2;
@@ -1181,6 +1451,10 @@ public final class Machine {
       cb.invoke(c);
     } finally {
       c.internal = was;
+    }
+    if (fingerprinting) {
+      // Grace-period completion zeroes freed nodes without reporting the stores.
+      rehash();
     }
   }
 

@@ -18,11 +18,13 @@ public final class Ref<T> extends Cell {
   /** The current pointer, without reporting an access: for setup, assertions and dumps only. */
   @SuppressWarnings("unchecked")
   public T peek() {
+    peeked();
     return (T) ref;
   }
 
   /** Sets the pointer without reporting an access: for building the initial state only. */
   public void init(T value) {
+    initializing();
     ref = value;
   }
 

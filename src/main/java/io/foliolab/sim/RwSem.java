@@ -16,6 +16,7 @@ public final class RwSem extends Cell {
 
   /** Readers holding it, or -1 if a writer does; for assertions only. */
   public long peek() {
+    peeked();
     return value;
   }
 

@@ -69,6 +69,7 @@ public final class XaBinding implements XaObserver {
     }
     XaBinding b = new XaBinding(machine);
     machine.xa = b;
+    machine.addStatePart(b::stateHash);
     return b;
   }
 
@@ -93,6 +94,21 @@ public final class XaBinding implements XaObserver {
       });
     }
     return xa;
+  }
+
+  /** The binding's part of the machine's state fingerprint: allocators and waiting RCU work. */
+  private long stateHash() {
+    long h = failAllocations ? 0x4641494cL : 0x4f4bL;
+    for (XaNodeAllocator a : allocators) {
+      h = StateHash.mix(h, a.stateHash());
+    }
+    for (long[] op : rcuOps) {
+      h = StateHash.mix(h, op.length);
+      for (long v : op) {
+        h = StateHash.mix(h, v);
+      }
+    }
+    return h;
   }
 
   /** Checking mode: {@code validate()} on every attached XArray after each published operation. */

@@ -227,6 +227,26 @@ public final class XaNodeAllocator {
     return freeList.peekFirst();
   }
 
+  /**
+   * A hash of what decides this allocator's future behaviour: the free list and the RCU queue in
+   * order (by node id), the next node id and RCU sequence number. Equal states give equal hashes
+   * in any run; for a simulator's state fingerprints (the statistics counters are left out).
+   */
+  public long stateHash() {
+    long h = 0x58414e4fL * 31 + chunkShift;
+    h = h * 0x100000001b3L + nextId;
+    h = h * 0x100000001b3L + nextRcuSequence;
+    for (XaNode n : freeList) {
+      h = (h ^ (n.id + 1)) * 0x100000001b3L;
+    }
+    h = h * 0x9e3779b97f4a7c15L + 0x52435550L;
+    for (XaNode n : rcuPending) {
+      h = (h ^ (n.id + 1)) * 0x100000001b3L;
+      h = (h ^ n.rcuSequence) * 0x100000001b3L;
+    }
+    return h;
+  }
+
   @Override
   public String toString() {
     return "XaNodeAllocator{shift=" + chunkShift + ", created=" + nextId + ", free="
