@@ -78,6 +78,10 @@ final class Dpor {
   private final StateTable states;
   private Footprint[] feet = new Footprint[0];
   long hits;
+  /** Invisible steps (stateful mode), or null. */
+  private final Quiet quiet;
+  /** Per node: its step was forced as an invisible step of the previous step's CPU. */
+  private boolean[] cont = new boolean[64];
 
   Dpor(Runner runner, Records sink) {
     this(runner, sink, false);
@@ -88,11 +92,26 @@ final class Dpor {
    * does not explore a state again (see {@link Strategy.StatefulDpor}).
    */
   Dpor(Runner runner, Records sink, boolean stateful) {
+    this(runner, sink, stateful, null);
+  }
+
+  /**
+   * A stateful engine that also runs a CPU's invisible steps (see {@link Quiet}) at once: no
+   * other CPU is scheduled, and no state stored, between a step and an invisible step of the
+   * same CPU that follows it.
+   */
+  Dpor(Runner runner, Records sink, boolean stateful, Quiet quiet) {
     this.runner = runner;
     this.m = runner.m;
     this.sink = sink;
     this.states = stateful ? new StateTable() : null;
+    this.quiet = quiet;
     m.setFingerprinting(stateful);
+  }
+
+  /** Whether an invisible-step decision turned out to rest on a wrong fact (see {@link Quiet}). */
+  boolean violated() {
+    return quiet != null && quiet.violated;
   }
 
   /** States stored (stateful mode). */
@@ -293,6 +312,11 @@ final class Dpor {
             + "): the model is not deterministic");
       }
       lastPos[cur[j]] = j;
+      if (quiet != null && m.outcome() == null) {
+        // The exploration probed this CPU's next step here (see descend): probe it again, so
+        // that its local steps run at the same point as they did then.
+        m.nextAccess(cur[j]);
+      }
     }
   }
 
@@ -300,6 +324,20 @@ final class Dpor {
   private boolean descend(int d) {
     for (;;) {
       ensureNodes(d + 2);
+      cont[d] = false;
+      if (quiet != null && d > floor && m.outcome() == null) {
+        int p = cur[d - 1];
+        int loc = m.nextAccess(p);
+        if (loc >= 0 && invisible(p, loc, m.nextAccessKind(p), m.nextAccessMask(p))) {
+          cont[d] = true;
+          if (!tryExecute(d, p)) {
+            throw new IllegalStateException("CPU " + p + " could not take its next step at "
+                + d + " although it was enabled");
+          }
+          d++;
+          continue;
+        }
+      }
       if (states != null && m.outcome() == null && visited(d)) {
         hits++;
         return !sink.exhausted();
@@ -369,6 +407,9 @@ final class Dpor {
     }
     isChoice[d] = m.eventChoice(d) >= 0;
     analyze(d, true);
+    if (quiet != null) {
+      learn(d, p);
+    }
     accAt(d, p).copy(m, d);
     acc[d][p].all = m.eventHalts(d);
     // The child's sleep set: sleepers whose step is independent of this one.
@@ -501,8 +542,11 @@ final class Dpor {
           if (raceSink != null) {
             raceSink.race(f, 1L << q);
           }
-        } else if ((backtrack[f] & (1L << q)) == 0 && m.nextEnabledAt(q, f)) {
-          backtrack[f] |= 1L << q;
+        } else {
+          int g = quiet != null && cont[f] ? chainStart(f) : f;
+          if ((backtrack[g] & (1L << q)) == 0 && m.eventCpu(g) != q && m.nextEnabledAt(q, g)) {
+            backtrack[g] |= 1L << q;
+          }
         }
       }
     }
@@ -608,6 +652,12 @@ final class Dpor {
 
   /** Source-DPOR: race between events e1 and n; adds an initial of notdep(e1).n at node e1. */
   private void race(int e1, int n, int q) {
+    if (quiet != null && cont[e1]) {
+      e1 = chainStart(e1);
+      if (m.eventCpu(e1) == q) {
+        return;
+      }
+    }
     int nc = nCpu;
     int p = m.eventCpu(e1);
     int t1 = tidx[e1];
@@ -689,14 +739,9 @@ final class Dpor {
    * CPU is added to the backtrack set before the racing step if it could run there, otherwise
    * every CPU that could (the rule of Flanagan and Godefroid, POPL 2005).
    */
-  private static final boolean COUNT_ONLY = Boolean.getBoolean("foliolab.countOnly");
 
   private boolean visited(int d) {
     long fp = m.fingerprint();
-    if (COUNT_ONLY) {
-      states.put(fp, 0);
-      return false;
-    }
     long stored = states.get(fp);
     if (stored != StateTable.ABSENT && (stored & ~sleep[d]) == 0) {
       virtualRaces(d);
@@ -744,6 +789,9 @@ final class Dpor {
 
   /** A race between prefix event e1 and a later step of CPU q (whose last event is qLast). */
   private void virtualRace(int e1, int q, int qLast, int n) {
+    if (quiet != null && cont[e1]) {
+      e1 = chainStart(e1);
+    }
     int p = m.eventCpu(e1);
     long bit = 1L << q;
     if (p == q || (backtrack[e1] & bit) != 0) {
@@ -773,6 +821,65 @@ final class Dpor {
     return !m.done(t) && m.nextEnabledAt(t, e1);
   }
 
+  private int[] writesSoFar = new int[64];
+
+  /** Whether CPU p's next access (to loc) is invisible now (see {@link Quiet}). */
+  private boolean invisible(int p, int loc, int kind, long mask) {
+    long key = m.locationKey(loc);
+    if (quiet.invisible(p, key, kind, mask)) {
+      return true;
+    }
+    if ((kind & Machine.WRITE) != 0 || loc >= head.length) {
+      return false;
+    }
+    countWrites(loc);
+    return quiet.invisibleAfterWrites(p, key, kind, mask, writesSoFar, nCpu);
+  }
+
+  /** writesSoFar[w] = the writes CPU w has made to loc in the current execution. */
+  private void countWrites(int loc) {
+    Arrays.fill(writesSoFar, 0, nCpu, 0);
+    if (loc >= head.length) {
+      return;
+    }
+    for (int b = head[loc]; b >= 0; b = prevSame[b]) {
+      if ((m.accessKind(b) & Machine.WRITE) != 0) {
+        writesSoFar[m.eventCpu(accEvent[b])]++;
+      }
+    }
+  }
+
+  /** Learns event d's accesses; checks a forced invisible step was what it was taken for. */
+  private void learn(int d, int p) {
+    for (int a = m.accessStart(d), end = m.accessStart(d + 1); a < end; a++) {
+      int loc = m.accessLocation(a);
+      long key = m.locationKey(loc);
+      int kind = m.accessKind(a);
+      long mask = m.accessMask(a);
+      if (cont[d] && !quiet.invisible(p, key, kind, mask)) {
+        // Decided on the probe; the step itself must still qualify (its own read excluded).
+        countWrites(loc);
+        if (!quiet.invisibleAfterWrites(p, key, kind, mask, writesSoFar, nCpu)) {
+          quiet.violated = true;
+        }
+      }
+      int nth = 0;
+      if ((kind & Machine.WRITE) != 0) {
+        countWrites(loc);
+        nth = writesSoFar[p];
+      }
+      quiet.observe(p, key, kind, mask, nth);
+    }
+  }
+
+  /** The node where the chain of forced invisible steps containing node e began. */
+  private int chainStart(int e) {
+    while (e > floor && cont[e]) {
+      e--;
+    }
+    return e;
+  }
+
   private void undoChains(int d, int leafEvents) {
     int from = m.accessStart(d);
     int to = m.accessStart(leafEvents);
@@ -791,6 +898,7 @@ final class Dpor {
       cur = Arrays.copyOf(cur, size);
       choiceAt = Arrays.copyOf(choiceAt, size);
       isChoice = Arrays.copyOf(isChoice, size);
+      cont = Arrays.copyOf(cont, size);
       sleepRef = Arrays.copyOf(sleepRef, size);
       acc = Arrays.copyOf(acc, size);
     }

@@ -7,6 +7,9 @@ import io.foliolab.sim.ChoicePoint;
 import io.foliolab.sim.Machine;
 import io.foliolab.sim.Model;
 import io.foliolab.sim.TraceStep;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,10 +50,7 @@ public final class Explorer {
         finished = new Dpor(new Runner(model, options), sink).run();
       }
     } else if (strategy instanceof Strategy.StatefulDpor) {
-      Dpor d = new Dpor(new Runner(model, options), sink, true);
-      finished = d.run();
-      sink.states = d.states();
-      sink.cacheHits = d.hits;
+      finished = stateful(model, options, sink);
     } else if (strategy instanceof Strategy.Bounded b) {
       finished = new BoundedSearch(new Runner(model, options), sink, b.k()).run();
     } else if (strategy instanceof Strategy.Random r) {
@@ -65,6 +65,74 @@ public final class Explorer {
       throw new AssertionError(strategy);
     }
     return sink.summary(strategy.toString(), finished);
+  }
+
+  /** Sample executions that seed what a stateful exploration knows about locations. */
+  private static final int LEARNING_RUNS = 512;
+
+  /**
+   * Stateful DPOR in rounds: each round explores with what is known about which locations are
+   * written and shared (see {@link Quiet}); a round whose invisible-step decisions turn out to
+   * rest on a wrong fact is run to its end anyway (to learn as much as it can), discarded, and run
+   * again with the facts learnt. Only the last round's executions reach the sink.
+   */
+  private static boolean stateful(Model model, Options options, Sink sink) {
+    Quiet quiet = new Quiet();
+    Runner learner = new Runner(model, options);
+    Sampling sampling = new Sampling(learner, options.withSeed(0).withPressure(0.5), 0, 0);
+    for (int i = 0; i < LEARNING_RUNS; i++) {
+      sampling.run(i);
+      Machine m = learner.m;
+      Map<Long, Integer> writes = new HashMap<>();
+      for (int e = 0; e < m.events(); e++) {
+        for (int a = m.accessStart(e); a < m.accessStart(e + 1); a++) {
+          int cpu = m.eventCpu(e);
+          long key = m.locationKey(m.accessLocation(a));
+          int nth = 0;
+          if ((m.accessKind(a) & Machine.WRITE) != 0) {
+            nth = writes.merge(key * 64 + cpu, 1, Integer::sum);
+          }
+          quiet.observe(cpu, key, m.accessKind(a), m.accessMask(a), nth);
+        }
+      }
+    }
+    for (int round = 1; ; round++) {
+      quiet.newRound();
+      List<Execution> buffer = new ArrayList<>();
+      long[] redundant = {0};
+      Records records = new Records() {
+        @Override
+        public boolean accept(Execution e) {
+          buffer.add(e);
+          return !exhausted();
+        }
+
+        @Override
+        public boolean exhausted() {
+          return buffer.size() >= options.maxExecutions() || sink.timeSpent();
+        }
+
+        @Override
+        public void redundant() {
+          redundant[0]++;
+        }
+      };
+      Dpor d = new Dpor(new Runner(model, options), records, true, quiet);
+      boolean finished = d.run();
+      if (d.violated() && !records.exhausted()) {
+        continue;
+      }
+      for (Execution e : buffer) {
+        if (!sink.accept(e)) {
+          break;
+        }
+      }
+      sink.redundant += redundant[0];
+      sink.states = d.states();
+      sink.cacheHits = d.hits;
+      sink.rounds = round;
+      return finished && !d.violated();
+    }
   }
 
   private static boolean sample(Model model, Options options, Sink sink, long n, int depth) {

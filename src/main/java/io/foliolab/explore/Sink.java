@@ -20,6 +20,7 @@ final class Sink implements Records {
   long redundant;
   long states;
   long cacheHits;
+  int rounds;
 
   Sink(ExecutionListener listener, Options options) {
     this.listener = listener;
@@ -60,6 +61,11 @@ final class Sink implements Records {
     redundant++;
   }
 
+  /** Whether the time budget is spent. */
+  boolean timeSpent() {
+    return options.maxSeconds() > 0 && seconds() >= options.maxSeconds();
+  }
+
   long executions() {
     return executions;
   }
@@ -76,6 +82,6 @@ final class Sink implements Records {
     }
     String why = finished ? "" : stoppedBy.isEmpty() ? "executions" : stoppedBy;
     return new Summary(strategy, executions, finished, why, ImmutableMap.copyOf(m), firstFailure,
-        redundant, states, cacheHits, seconds());
+        redundant, states, cacheHits, rounds, seconds());
   }
 }

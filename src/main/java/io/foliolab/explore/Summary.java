@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param redundant (dpor) explorations abandoned because every enabled CPU was in the sleep set
  * @param states (stateful) distinct states stored, 0 for the other strategies
  * @param cacheHits (stateful) explorations cut because they reached a state explored before
+ * @param rounds (stateful) explorations run, the last one reported (an earlier one is dropped
+ *     when a fact its reduction relied on turned out wrong); 0 for the other strategies
  * @param seconds wall-clock time (the only field that varies between runs)
  */
 public record Summary(
@@ -28,6 +30,7 @@ public record Summary(
     long redundant,
     long states,
     long cacheHits,
+    int rounds,
     double seconds) {
   public Summary {
     Objects.requireNonNull(strategy);
@@ -57,7 +60,7 @@ public record Summary(
     });
     if (states > 0) {
       sb.append(", ").append(states).append(" states, ").append(cacheHits).append(" cut at a"
-          + " known state");
+          + " known state, round ").append(rounds);
     }
     sb.append(String.format(", %.3f s", seconds));
     if (firstFailure != null) {

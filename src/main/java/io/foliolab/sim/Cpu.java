@@ -78,6 +78,15 @@ public final class Cpu {
   int deferredAt = -1;
   boolean acted;
   boolean probing;
+  /**
+   * What the last probe found this CPU's next step will access, when that step is one plain
+   * access: location, kind, mask; {@code nextLoc} is -1 when unknown or not a single access.
+   */
+  int nextLoc = -1;
+  int nextKind;
+  long nextMask;
+  /** Set while a binding's load that may continue with more accesses in the same step probes. */
+  boolean nextMulti;
   boolean internal;
   int choice = -1;
   Cell rcuCell;
@@ -260,6 +269,11 @@ public final class Cpu {
   private void action(Cell c, int kind, long mask) {
     first(true);
     if (probing) {
+      if (!nextMulti) {
+        nextLoc = c.loc;
+        nextKind = kind;
+        nextMask = mask;
+      }
       status = ENABLED;
       throw Signal.PROBED;
     }

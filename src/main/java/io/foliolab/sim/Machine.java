@@ -438,6 +438,7 @@ public final class Machine {
       return;
     }
     Routine<?> r = c.stack[c.depth - 1];
+    c.nextLoc = -1;
     c.probing = true;
     c.acted = false;
     c.firstCall = true;
@@ -470,6 +471,30 @@ public final class Machine {
   public boolean done(int i) {
     Cpu c = cpus[i];
     return c.depth == 0 && c.pending == Cpu.P_NONE && c.stores.isEmpty();
+  }
+
+  /**
+   * If CPU {@code i} can run and its next step is one plain access (not a lock, a wait, a
+   * publication, an XArray write, an RCU action or a choice), that access's location; else -1.
+   * May run the CPU's local steps, like {@link #enabled}. See {@link #nextAccessKind} and
+   * {@link #nextAccessMask}.
+   */
+  public int nextAccess(int i) {
+    if (!enabled(i)) {
+      return -1;
+    }
+    Cpu c = cpus[i];
+    return c.pending == Cpu.P_NONE && c.status == Cpu.ENABLED ? c.nextLoc : -1;
+  }
+
+  /** The kind of the access {@link #nextAccess} found. */
+  public int nextAccessKind(int i) {
+    return cpus[i].nextKind;
+  }
+
+  /** The bit mask of the access {@link #nextAccess} found. */
+  public long nextAccessMask(int i) {
+    return cpus[i].nextMask;
   }
 
   /** Whether CPU {@code i} has finished its program. */
@@ -544,6 +569,7 @@ public final class Machine {
       return;
     }
     c.probing = probe;
+    c.nextLoc = -1;
     c.acted = false;
     c.choice = -1;
     current = c;
@@ -600,6 +626,11 @@ public final class Machine {
       return;
     } catch (Failure f) {
       c.probing = false;
+      if (probe) {
+        // A probe finds out what the CPU would do; the failing step is taken when it runs.
+        c.status = Cpu.ENABLED;
+        return;
+      }
       fail(c, label, f.kind, f.getMessage(), f.subject);
       if (tracing) {
         trace(c.id, f.kind.name(), null, "", f.getMessage());
@@ -753,7 +784,7 @@ public final class Machine {
   /** Records an access; {@code value} and {@code delta} matter only for {@link #ADD} accesses. */
   void recordAccess(int loc, int kind, long mask, long value, long delta) {
     if (fingerprinting && running && current != null) {
-      observe(current, loc, kind, mask, value, delta);
+      observe(current, loc, kind);
     }
     if (loc >= runOpen.length) {
       int n = Math.max(loc + 1, runOpen.length * 2);
@@ -1135,24 +1166,14 @@ public final class Machine {
   }
 
   /**
-   * Adds an access of CPU c's current step to c's history: what the step can have learnt from
-   * it. A bit operation learns the bits under its mask; an additive atomic ({@code delta != 0},
-   * see {@code Cpu.additive}) only whether the value was 0 and whether it became 0; any other read
-   * the whole value; a plain store nothing but that it happened.
+   * Adds an access of CPU c's current step to c's history: for a read (or read-modify-write),
+   * the whole value read, since that is what the CPU's retry-loop log keeps (a retry waits for
+   * any change of it); for a plain store, only that it happened.
    */
-  private void observe(Cpu c, int loc, int kind, long mask, long value, long delta) {
+  private void observe(Cpu c, int loc, int kind) {
     Cell cell = cells[loc];
     long key = cell == null ? loc : cell.key;
-    long v = 0;
-    if (cell != null && (kind & READ) != 0) {
-      if (delta != 0) {
-        v = (value == 0 ? 1 : 0) | (value + delta == 0 ? 2 : 0);
-      } else if (mask != -1L && cell.ref == null) {
-        v = StateHash.fmix(cell.value & mask);
-      } else {
-        v = valueHash(cell);
-      }
-    }
+    long v = cell != null && (kind & READ) != 0 ? valueHash(cell) : 0;
     c.hist = StateHash.mix(StateHash.mix(c.hist ^ kind, key), v);
   }
 

@@ -206,7 +206,12 @@ public final class XaBinding implements XaObserver {
       cpu.xaLoadMore(c, c.currentRef());
       return;
     }
-    cpu.xaLoad(c, c.currentRef());
+    cpu.nextMulti = field == XaField.MARK;
+    try {
+      cpu.xaLoad(c, c.currentRef());
+    } finally {
+      cpu.nextMulti = false;
+    }
     startMarkWord(cpu, owner, field, index);
   }
 
