@@ -272,7 +272,9 @@ public final class Charts {
   /**
    * Failure rate by strategy, from {@link Summaries#failureRates} grouped by {@code strategy}
    * (optionally also {@code variant}): a point per strategy with its 95% Wilson interval as a
-   * vertical bar; an exhaustive {@code dpor} row is the scheduler-independent reference.
+   * vertical bar. A row without an interval (missing {@code ci_low} or {@code ci_high}: an
+   * exhaustive {@code dpor} or {@code bounded:K} row, an exact fraction) gets a point and no bar,
+   * and its label says "exact"; {@code dpor} is the scheduler-independent reference.
    */
   public static XYChart failureRateByStrategy(Table failureRates, String title) {
     Table t = failureRates;
@@ -299,14 +301,22 @@ public final class Charts {
     Map<Integer, String> labels = new LinkedHashMap<>();
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     double maxY = 0;
+    java.util.Set<Integer> exact = new java.util.HashSet<>();
     for (int r = 0; r < t.rowCount(); r++) {
       int x = strategies.indexOf(t.stringColumn("strategy").get(r));
       labels.put(x, t.stringColumn("strategy").get(r));
       String key = byVariant ? t.stringColumn("variant").get(r) : "failure rate";
-      series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {x,
-          t.doubleColumn("rate").get(r), t.doubleColumn("ci_low").get(r),
-          t.doubleColumn("ci_high").get(r)});
-      maxY = Math.max(maxY, t.doubleColumn("ci_high").get(r));
+      // getDouble: a missing value is NaN (get would return null)
+      double rate = t.doubleColumn("rate").getDouble(r);
+      double low = t.doubleColumn("ci_low").getDouble(r);
+      double high = t.doubleColumn("ci_high").getDouble(r);
+      boolean interval = !Double.isNaN(low) && !Double.isNaN(high);
+      if (!interval) {
+        exact.add(x);
+      }
+      series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {x, rate,
+          interval ? low : Double.NaN, interval ? high : Double.NaN});
+      maxY = Math.max(maxY, interval ? high : Double.isNaN(rate) ? 0 : rate);
     }
     int i = 0;
     int n = series.size();
@@ -324,8 +334,8 @@ public final class Charts {
       s.setMarker(SeriesMarkers.DIAMOND);
       int b = 0;
       for (double[] p : e.getValue()) {
-        if (strategies.get((int) p[0]).equals("dpor")) {
-          continue; // every trace counted: an exact fraction, no sampling interval
+        if (Double.isNaN(p[2])) {
+          continue; // an exact fraction (every execution counted): no sampling interval
         }
         XYSeries w = chart.addSeries("ci " + e.getKey() + " " + b++,
             new double[] {p[0] + shift, p[0] + shift}, new double[] {p[2], p[3]});
@@ -340,10 +350,16 @@ public final class Charts {
     chart.getStyler().setYAxisMin(0.0).setYAxisMax(top);
     chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
     for (var l : labels.entrySet()) {
-      String text = l.getValue().equals("dpor") ? "dpor (every trace, exact)" : l.getValue();
+      String text = strategyLabel(l.getValue(), exact.contains(l.getKey()));
       chart.addAnnotation(new AnnotationText(text, l.getKey(), top * 0.95, false));
     }
     return chart;
+  }
+
+  /** The label over a strategy's points: its text, and "exact" when its rows have no interval. */
+  static String strategyLabel(String strategy, boolean exact) {
+    return !exact ? strategy
+        : strategy.equals("dpor") ? "dpor (every trace, exact)" : strategy + " (exact)";
   }
 
   /**

@@ -294,7 +294,10 @@ public final class Lab {
       return summary.firstFailure();
     }
 
-    /** Outcome counts and rates with 95% Wilson intervals ({@link Summaries#outcomesByVariant}). */
+    /**
+     * Outcome counts and rates ({@link Summaries#outcomesByVariant}): with 95% Wilson intervals
+     * for a sampled strategy, without (an exact fraction) for dpor or bounded:K.
+     */
     public Table outcomes() {
       return Summaries.outcomesByVariant(table);
     }

@@ -100,6 +100,32 @@ class ChartsTest {
   }
 
   @Test
+  void exactRowsGetAPointAndNoErrorBar(@TempDir Path dir) throws Exception {
+    Table rates = Summaries.failureRates(SummariesTest.exhaustiveAndSampled(), "strategy");
+    XYChart c = Charts.failureRateByStrategy(rates, "s: failure rate by strategy");
+    // One visible series (no variant column) with a point per strategy; a bar only for the two
+    // sampled strategies (random:50 at x = 1, pct:30:2 at x = 2), none for dpor or bounded:1.
+    XYSeries points = c.getSeriesMap().get("failure rate");
+    assertArrayEquals(new double[] {0.25, 0.1, 0.1, 0.2}, points.getYData(), 1e-12);
+    List<XYSeries> bars = c.getSeriesMap().values().stream().filter(x -> !x.isShowInLegend())
+        .toList();
+    assertEquals(2, bars.size(), c.getSeriesMap().keySet().toString());
+    assertArrayEquals(new double[] {1, 1}, bars.get(0).getXData());
+    assertArrayEquals(new double[] {Wilson.of(5, 50).low(), Wilson.of(5, 50).high()},
+        bars.get(0).getYData(), 1e-12);
+    assertArrayEquals(new double[] {2, 2}, bars.get(1).getXData());
+    assertEquals("dpor (every trace, exact)", Charts.strategyLabel("dpor", true));
+    assertEquals("bounded:1 (exact)", Charts.strategyLabel("bounded:1", true));
+    assertEquals("random:50", Charts.strategyLabel("random:50", false));
+    // It renders, and the y axis (set from the bars, or the rate where there is no bar) is a
+    // number: a missing interval must not make the axis maximum NaN.
+    Charts.write(c, dir.resolve("strategy.png"));
+    assertImage(dir.resolve("strategy.png"));
+    double top = c.getStyler().getYAxisMax();
+    assertTrue(top >= Wilson.of(3, 30).high() && top <= 1, "y axis max " + top);
+  }
+
+  @Test
   void wrapKeepsWords() {
     assertEquals(List.of("aaa bbb", "ccc"), Charts.wrap("aaa bbb ccc", 8));
     assertEquals("12.5%", Charts.percent(0.125));
