@@ -168,7 +168,7 @@ public final class Charts {
         whisker.setLineStyle(new BasicStroke(1.5f));
       }
     }
-    chart.getStyler().setYAxisMax(Math.max(0.01, Math.min(1.0, maxY * 1.5)));
+    chart.getStyler().setYAxisMax(Math.max(0.01, Math.min(1.0, maxY * 1.15)));
     return chart;
   }
 

@@ -180,7 +180,7 @@ final class BuiltInRenderers {
    * points); x: pressure, y: failure rate}.
    */
   static String chartSummary(Chart<?, ?> chart) {
-    StringBuilder b = new StringBuilder(chart.getClass().getSimpleName());
+    StringBuilder b = new StringBuilder(xchartKind(chart.getClass()));
     String title = chart.getTitle();
     if (title != null && !title.isEmpty()) {
       b.append(" \"").append(title).append('"');
@@ -206,6 +206,15 @@ final class BuiltInRenderers {
       b.append("; y: ").append(y);
     }
     return b.toString();
+  }
+
+  /** The XChart class a chart is or extends ({@code XYChart} for a FolioLab subclass of it). */
+  static String xchartKind(Class<?> c) {
+    Class<?> k = c;
+    while (k.getSuperclass() != null && !k.getName().startsWith("org.knowm.xchart.")) {
+      k = k.getSuperclass();
+    }
+    return k.getName().startsWith("org.knowm.xchart.") ? k.getSimpleName() : c.getSimpleName();
   }
 
   private static int points(Series s) {

@@ -122,6 +122,21 @@ class RendererRegistryTest {
   }
 
   @Test
+  void aChartSubclassIsSummarisedAsItsXChartKind() {
+    class Noted extends XYChart {
+      Noted() {
+        super(100, 80);
+      }
+    }
+    assertEquals("XYChart", BuiltInRenderers.xchartKind(Noted.class));
+    assertEquals("CategoryChart", BuiltInRenderers.xchartKind(
+        org.knowm.xchart.CategoryChart.class));
+    assertTrue(BuiltInRenderers.chartSummary(new Noted()).startsWith("XYChart 100x80"),
+        BuiltInRenderers.chartSummary(new Noted()));
+    assertEquals("String", BuiltInRenderers.xchartKind(String.class));
+  }
+
+  @Test
   void pageIndicesShowInHex() {
     // As an execution table has them: numeric columns, shown the way the kernel prints indices.
     Table t = Table.create("executions", tech.tablesaw.api.LongColumn.create("execution", 0L, 1L),
