@@ -190,66 +190,68 @@ public final class XArray {
 
   // ------------------------------------------------------------------ primitives
 
-  /** Loads {@code xa_head} ({@code rcu_dereference}). */
-  public Object loadHead() {
+  /**
+   * Reports a load of word {@code field} (at {@code index}, as {@link XaObserver#load} numbers it)
+   * of {@code owner} to the observer, if one is installed; called before the load.
+   */
+  private void reportLoad(Object owner, XaField field, int index) {
     XaObserver o = observer;
     if (o != null) {
-      o.load(this, XaField.HEAD, 0);
+      o.load(owner, field, index);
     }
+  }
+
+  /**
+   * Reports a store of word {@code field} of {@code owner} from {@code old} to {@code value} with
+   * ordering {@code order} to the observer, if one is installed; called after the store.
+   */
+  private void reportStore(Object owner, XaField field, int index, Object old, Object value,
+      XaOrder order) {
+    XaObserver o = observer;
+    if (o != null) {
+      o.store(new XaStore(owner, field, index, old, value, order));
+    }
+  }
+
+  /** Loads {@code xa_head} ({@code rcu_dereference}). */
+  public Object loadHead() {
+    reportLoad(this, XaField.HEAD, 0);
     return head;
   }
 
   void storeHead(Object entry, XaOrder order) {
     Object old = head;
     head = entry;
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(this, XaField.HEAD, 0, old, entry, order));
-    }
+    reportStore(this, XaField.HEAD, 0, old, entry, order);
   }
 
   /** Loads the mark summary bit of {@code xa_flags} ({@code xa_marked}). */
   public boolean loadFlagMark(int mark) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(this, XaField.FLAG_MARK, mark);
-    }
+    reportLoad(this, XaField.FLAG_MARK, mark);
     return (markFlags >>> mark & 1) != 0;
   }
 
   void storeFlagMark(int mark, boolean on) {
     boolean old = (markFlags >>> mark & 1) != 0;
     markFlags = on ? markFlags | (1 << mark) : markFlags & ~(1 << mark);
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(this, XaField.FLAG_MARK, mark, old, on, XaOrder.PLAIN));
-    }
+    reportStore(this, XaField.FLAG_MARK, mark, old, on, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->slots[offset]} ({@code xa_entry}, {@code rcu_dereference}). */
   public Object loadSlot(XaNode node, int offset) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.SLOT, offset);
-    }
+    reportLoad(node, XaField.SLOT, offset);
     return node.slots[offset];
   }
 
   void storeSlot(XaNode node, int offset, Object entry, XaOrder order) {
     Object old = node.slots[offset];
     node.slots[offset] = entry;
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, XaField.SLOT, offset, old, entry, order));
-    }
+    reportStore(node, XaField.SLOT, offset, old, entry, order);
   }
 
   /** Loads mark bit {@code offset} of {@code mark} in {@code node} ({@code node_get_mark}). */
   public boolean loadMark(XaNode node, int mark, int offset) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.MARK, mark * chunkSize + offset);
-    }
+    reportLoad(node, XaField.MARK, mark * chunkSize + offset);
     return (node.marks[mark] >>> offset & 1) != 0;
   }
 
@@ -279,114 +281,79 @@ public final class XArray {
     } else {
       node.marks[mark] &= ~bit;
     }
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, XaField.MARK, mark * chunkSize + offset, old, on,
-          XaOrder.PLAIN));
-    }
+    reportStore(node, XaField.MARK, mark * chunkSize + offset, old, on, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->shift}. */
   public int loadShift(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.SHIFT, 0);
-    }
+    reportLoad(node, XaField.SHIFT, 0);
     return node.shift;
   }
 
   void storeShift(XaNode node, int value) {
     int old = node.shift;
     node.shift = value;
-    reportInt(node, XaField.SHIFT, old, value);
+    reportStore(node, XaField.SHIFT, 0, old, value, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->offset}. */
   public int loadOffset(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.OFFSET, 0);
-    }
+    reportLoad(node, XaField.OFFSET, 0);
     return node.offset;
   }
 
   void storeOffset(XaNode node, int value) {
     int old = node.offset;
     node.offset = value;
-    reportInt(node, XaField.OFFSET, old, value);
+    reportStore(node, XaField.OFFSET, 0, old, value, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->count}. */
   public int loadCount(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.COUNT, 0);
-    }
+    reportLoad(node, XaField.COUNT, 0);
     return node.count;
   }
 
   void storeCount(XaNode node, int value) {
     int old = node.count;
     node.count = value;
-    reportInt(node, XaField.COUNT, old, value);
+    reportStore(node, XaField.COUNT, 0, old, value, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->nr_values}. */
   public int loadNrValues(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.NR_VALUES, 0);
-    }
+    reportLoad(node, XaField.NR_VALUES, 0);
     return node.nrValues;
   }
 
   void storeNrValues(XaNode node, int value) {
     int old = node.nrValues;
     node.nrValues = value;
-    reportInt(node, XaField.NR_VALUES, old, value);
+    reportStore(node, XaField.NR_VALUES, 0, old, value, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->parent} ({@code xa_parent}). */
   public XaNode loadParent(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.PARENT, 0);
-    }
+    reportLoad(node, XaField.PARENT, 0);
     return node.parent;
   }
 
   void storeParent(XaNode node, XaNode parent, XaOrder order) {
     XaNode old = node.parent;
     node.parent = parent;
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, XaField.PARENT, 0, old, parent, order));
-    }
+    reportStore(node, XaField.PARENT, 0, old, parent, order);
   }
 
   /** Loads {@code node->array}: an {@link XArray}, {@link #XA_RCU_FREE} or null. */
   public Object loadArray(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.ARRAY, 0);
-    }
+    reportLoad(node, XaField.ARRAY, 0);
     return node.array;
   }
 
   void storeArray(XaNode node, Object array) {
     Object old = node.array;
     node.array = array;
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, XaField.ARRAY, 0, old, array, XaOrder.PLAIN));
-    }
-  }
-
-  private void reportInt(XaNode node, XaField field, int old, int value) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, field, 0, old, value, XaOrder.PLAIN));
-    }
+    reportStore(node, XaField.ARRAY, 0, old, array, XaOrder.PLAIN);
   }
 
   // ------------------------------------------------------------------ helpers on primitives
