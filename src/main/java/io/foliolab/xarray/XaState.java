@@ -87,11 +87,7 @@ public final class XaState {
   public XaState(XArray xa, long index, int order) {
     this.xa = checkNotNull(xa, "xa");
     checkArgument(order >= 0 && order < 64, "XA_STATE_ORDER: order %s must be in 0..63", order);
-    int cs = xa.chunkShift;
-    this.index = (index >>> order) << order;
-    this.shift = order - order % cs;
-    this.sibs = (1 << (order % cs)) - 1;
-    this.node = XAS_RESTART;
+    setOrder(index, order);
   }
 
   // ------------------------------------------------------------------ cursor fields
@@ -328,29 +324,16 @@ public final class XaState {
     Object entry = xa.loadSlot(n, off);
     node = n;
     if (xa.isSibling(entry)) {
-      switch (xa.descendVariant) {
-        case CURRENT:
-          do {
-            off = ((XaInternal) entry).number;
-            entry = xa.loadSlot(n, off);
-            if (nodeShift != 0 && entry instanceof XaNode) {
-              entry = XA_RETRY_ENTRY;
-            }
-          } while (xa.isSibling(entry));
-          break;
-        case ONE_HOP_RETRY:
-          off = ((XaInternal) entry).number;
-          entry = xa.loadSlot(n, off);
-          if (nodeShift != 0 && entry instanceof XaNode) {
-            entry = XA_RETRY_ENTRY;
-          }
-          break;
-        case ONE_HOP:
-        default:
-          off = ((XaInternal) entry).number;
-          entry = xa.loadSlot(n, off);
-          break;
-      }
+      // CURRENT loops while the entry is a sibling; the two older variants make one hop, and
+      // only ONE_HOP lacks the node-to-retry conversion.
+      XaConfig.Descend v = xa.descendVariant;
+      do {
+        off = ((XaInternal) entry).number;
+        entry = xa.loadSlot(n, off);
+        if (v != XaConfig.Descend.ONE_HOP && nodeShift != 0 && entry instanceof XaNode) {
+          entry = XA_RETRY_ENTRY;
+        }
+      } while (v == XaConfig.Descend.CURRENT && xa.isSibling(entry));
     }
     offset = off;
     return entry;
@@ -1133,18 +1116,29 @@ public final class XaState {
         }
         update(child);
       } else {
-        int canon = off - sibs;
-        nodeSetMarks(n, canon, null, 0, marks);
-        xa.storeSlot(n, canon, entry, XaOrder.RELEASE);
-        while (off > canon) {
-          xa.storeSlot(n, off--, XaEntry.mkSibling(canon), XaOrder.RELEASE);
-        }
+        off = storeGroup(n, off, entry, marks);
         values += ((entry instanceof XaValue ? 1 : 0) - (curr instanceof XaValue ? 1 : 0))
             * (sibs + 1);
       }
     } while (off-- > offset);
     xa.storeNrValues(n, xa.loadNrValues(n) + values);
     update(n);
+  }
+
+  /**
+   * The common part of rewriting a node in place in {@code xas_split} / {@code xas_try_split}:
+   * the group of new entries whose last slot is {@code off} gets the old entry's marks on its
+   * canonical slot, then {@code entry} in the canonical slot and sibling entries in the others,
+   * each a release store, from high to low. Returns the canonical slot.
+   */
+  private int storeGroup(XaNode n, int off, Object entry, int marks) {
+    int canon = off - sibs;
+    nodeSetMarks(n, canon, null, 0, marks);
+    xa.storeSlot(n, canon, entry, XaOrder.RELEASE);
+    while (off > canon) {
+      xa.storeSlot(n, off--, XaEntry.mkSibling(canon), XaOrder.RELEASE);
+    }
+    return canon;
   }
 
   /** The common part of installing a child node in {@code xas_split} / {@code xas_try_split}. */
@@ -1207,12 +1201,7 @@ public final class XaState {
       update(child);
     } else {
       do {
-        int canon = off - sibs;
-        nodeSetMarks(n, canon, null, 0, marks);
-        xa.storeSlot(n, canon, entry, XaOrder.RELEASE);
-        while (off > canon) {
-          xa.storeSlot(n, off--, XaEntry.mkSibling(canon), XaOrder.RELEASE);
-        }
+        off = storeGroup(n, off, entry, marks);
         values += ((entry instanceof XaValue ? 1 : 0) - (curr instanceof XaValue ? 1 : 0))
             * (sibs + 1);
       } while (off-- > offset);
@@ -1258,7 +1247,8 @@ public final class XaState {
 
   /**
    * {@code __xas_nomem} (lib/xarray.c, static): {@link #nomem} for the normal API, which holds the
-   * xa_lock: when gfp may sleep the lock is dropped around the allocation and retaken.
+   * xa_lock: when gfp may sleep the lock is dropped around the allocation and retaken. A
+   * separate copy of {@link #nomem}, as in lib/xarray.c.
    */
   boolean __nomem(XaGfp gfp) {
     checkNotNull(gfp, "gfp");
@@ -1706,7 +1696,8 @@ public final class XaState {
 
   /**
    * {@code xas_prev} (include/linux/xarray.h) and {@code __xas_prev}: moves to exactly the
-   * previous index; see {@link #next()}. Context: RCU or xa_lock.
+   * previous index; see {@link #next()}. Context: RCU or xa_lock. Kept as a mirror image of
+   * {@link #next()} rather than sharing code with it, as lib/xarray.c keeps the two.
    */
   public Object prev() {
     Object cur = node;
