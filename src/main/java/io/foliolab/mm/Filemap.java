@@ -84,6 +84,28 @@ public final class Filemap {
     RFC_2026_03
   }
 
+  /**
+   * The second load of the lookups' {@code folio_contains(folio, index)} check
+   * (include/linux/pagemap.h, as {@code filemap_fault}, {@code __filemap_get_folio} and
+   * {@code find_lock_entries} use it after the truncation check in mm/filemap.c, v6.18): loads the
+   * locked folio's order (one step; its index, {@code folioIndex}, was loaded by the step before)
+   * and tells whether the folio covers {@code index}. If it does not, {@link Version#V6_18}
+   * asserts {@code VM_BUG_ON_FOLIO(!folio_contains(folio, index))}: a BUG with the folio's dump
+   * (the execution ends); {@link Version#RFC_2026_03} returns false, and the caller unlocks and
+   * puts the folio as if it had been truncated. Context: folio locked and referenced.
+   */
+  static boolean folioContains(Cpu cpu, Version version, Folio folio, long folioIndex,
+      long index) {
+    int order = folio.readOrder(cpu);
+    if (Folio.contains(folioIndex, order, index)) {
+      return true;
+    }
+    if (version == Version.V6_18) {
+      cpu.bug(VM_BUG_ON_FOLIO_CONTAINS, folio.subject(VM_BUG_ON_FOLIO_CONTAINS, index));
+    }
+    return false;
+  }
+
   // ===============================================================================================
 
   /**
@@ -266,19 +288,13 @@ public final class Filemap {
           folioIndex = folio.readIndex(cpu);
           pc = Pc.folio_contains;
           return;
-        case folio_contains: {
-          int order = folio.readOrder(cpu);
-          if (!Folio.contains(folioIndex, order, index)) {
-            if (version == Version.V6_18) {
-              cpu.bug(VM_BUG_ON_FOLIO_CONTAINS, folio.subject(VM_BUG_ON_FOLIO_CONTAINS, index));
-              return;
-            }
+        case folio_contains:
+          if (!folioContains(cpu, version, folio, folioIndex, index)) {
             pc = Pc.unlock;
             return;
           }
           cpu.ret(folio);
           return;
-        }
         case unlock:
           folio.unlock(cpu);
           pc = Pc.put;
@@ -467,19 +483,10 @@ public final class Filemap {
           folioIndex = folio.readIndex(cpu);
           pc = Pc.folio_contains;
           return;
-        case folio_contains: {
-          int order = folio.readOrder(cpu);
-          if (!Folio.contains(folioIndex, order, index)) {
-            if (version == Version.V6_18) {
-              cpu.bug(VM_BUG_ON_FOLIO_CONTAINS, folio.subject(VM_BUG_ON_FOLIO_CONTAINS, index));
-              return;
-            }
-            pc = Pc.unlock_retry_find;
-            return;
-          }
-          pc = Pc.uptodate;
+        case folio_contains:
+          pc = folioContains(cpu, version, folio, folioIndex, index) ? Pc.uptodate
+              : Pc.unlock_retry_find;
           return;
-        }
         case uptodate:
           if (!folio.test(cpu, PageFlags.PG_uptodate)) {
             if (!mappingLocked) {
@@ -780,20 +787,10 @@ public final class Filemap {
           folioIndex = ((Folio) entry).readIndex(cpu);
           pc = Pc.folio_contains;
           return;
-        case folio_contains: {
-          Folio f = (Folio) entry;
-          int order = f.readOrder(cpu);
-          if (!Folio.contains(folioIndex, order, xas.index())) {
-            if (version == Version.V6_18) {
-              cpu.bug(VM_BUG_ON_FOLIO_CONTAINS, f.subject(VM_BUG_ON_FOLIO_CONTAINS, xas.index()));
-              return;
-            }
-            pc = Pc.unlock;
-            return;
-          }
-          pc = Pc.accept;
+        case folio_contains:
+          pc = folioContains(cpu, version, (Folio) entry, folioIndex, xas.index()) ? Pc.accept
+              : Pc.unlock;
           return;
-        }
         case value_order: {
           nr = 1L << (Integer) cpu.retval();
           base = xas.index() & ~(nr - 1);

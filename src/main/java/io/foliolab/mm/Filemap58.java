@@ -148,6 +148,11 @@ public final class Filemap58 {
    * <p>Not modelled: the re-check {@code compound_head(page) != head} after the speculative
    * reference (it catches a concurrent split; nothing splits here), and the read of the compound
    * order in {@code compound_nr}, which never changes in these models (peeked).
+   *
+   * <p>Kept apart from {@link Filemap.FilemapGetEntry} ({@code filemap_get_entry}, v6.18), whose
+   * skeleton it shares: the two kernel versions differ (5.8 takes the reference on
+   * {@code compound_head} with {@code page_cache_get_speculative}, returns NULL for a value entry,
+   * and returns the subpage from {@code find_subpage}), and so do their step labels.
    */
   public static final class FindGetPage extends Routine<FindGetPage.Pc> {
     /** Steps. */
@@ -242,6 +247,10 @@ public final class Filemap58 {
    * found with its expected index here is uptodate), the {@code i_size} check, and the
    * {@code FGP_CREAT} path for a page that is not cached (the lookup never returns NULL in these
    * models; if it did, the model stops with an {@link IllegalStateException}).
+   *
+   * <p>Kept apart from {@link Filemap.FilemapFault} (v6.18): the 5.8 fault works on pages, locks
+   * the compound head, and asserts {@code page_to_pgoff(page) == offset} where 6.18 asserts
+   * {@code folio_contains}; its steps and labels differ.
    */
   public static final class FilemapFault extends Routine<FilemapFault.Pc> {
     /** Steps. */
