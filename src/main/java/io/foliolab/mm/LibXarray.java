@@ -726,6 +726,10 @@ public final class LibXarray {
    * 0 if it returned NULL; otherwise {@code xas_get_order} (0 for an entry in the head). Returns
    * the order, which may be stale by the time it is returned. Context: takes and releases the RCU
    * read lock.
+   *
+   * <p>Both this and {@link XaLoad} walk with {@link XasLoad}; they share only the RCU frame
+   * around the call, and stay apart because the kernel functions differ ({@code xa_get_order} has
+   * no {@code xas_retry} loop and goes on to {@code xas_get_order}) and so do their step labels.
    */
   public static final class XaGetOrder extends Routine<XaGetOrder.Pc> {
     /** Steps. */
