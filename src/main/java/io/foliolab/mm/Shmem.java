@@ -136,18 +136,6 @@ public final class Shmem {
     return -xaErrno;
   }
 
-  /** {@code xas_lock_irq}: the spinlock (one blocking action) and the model's own lock flag. */
-  static void xaLockIrq(Cpu cpu, AddressSpace mapping) {
-    cpu.lock(mapping.xaLock());
-    mapping.iPages().xaLock();
-  }
-
-  /** {@code xas_unlock_irq}: the release (one action), then the model's own lock flag. */
-  static void xaUnlockIrq(Cpu cpu, AddressSpace mapping) {
-    cpu.unlock(mapping.xaLock());
-    mapping.iPages().xaUnlock();
-  }
-
   /**
    * {@code folio_wait_writeback(folio)} (mm/page-writeback.c, v6.16): while
    * {@code folio_test_writeback}, sleep on the folio's {@code PG_writeback} wait queue (a retry
@@ -302,7 +290,7 @@ public final class Shmem {
     protected void step(Cpu cpu) {
       switch (pc) {
         case xas_lock_irq:
-          xaLockIrq(cpu, inode.mapping);
+          inode.mapping.xaLockIrq(cpu);
           pc = Pc.split;
           return;
         case split:
@@ -310,7 +298,7 @@ public final class Shmem {
           pc = Pc.xas_unlock_irq;
           return;
         case xas_unlock_irq:
-          xaUnlockIrq(cpu, inode.mapping);
+          inode.mapping.xaUnlockIrq(cpu);
           pc = Pc.xas_nomem;
           return;
         case xas_nomem:
@@ -441,7 +429,7 @@ public final class Shmem {
           pc = Pc.xas_lock_irq;
           return;
         case xas_lock_irq:
-          xaLockIrq(cpu, mapping);
+          mapping.xaLockIrq(cpu);
           pc = Pc.store;
           return;
         case store:
@@ -449,7 +437,7 @@ public final class Shmem {
           pc = Pc.xas_unlock_irq;
           return;
         case xas_unlock_irq:
-          xaUnlockIrq(cpu, mapping);
+          mapping.xaUnlockIrq(cpu);
           pc = Pc.xas_nomem;
           return;
         case xas_nomem:
@@ -1298,7 +1286,7 @@ public final class Shmem {
     protected void step(Cpu cpu) {
       switch (pc) {
         case xa_lock_irq:
-          xaLockIrq(cpu, mapping);
+          mapping.xaLockIrq(cpu);
           pc = Pc.shmem_replace_entry;
           return;
         case shmem_replace_entry:
@@ -1320,7 +1308,7 @@ public final class Shmem {
           pc = Pc.xa_unlock_irq;
           return;
         case xa_unlock_irq:
-          xaUnlockIrq(cpu, mapping);
+          mapping.xaUnlockIrq(cpu);
           pc = Pc.folio_put_refs;
           return;
         case folio_put_refs:
