@@ -40,7 +40,10 @@ import io.foliolab.xarray.XaState;
 public final class Shmem {
   private Shmem() {}
 
-  /** The forms of {@code shmem_swapin_folio} and {@code shmem_add_to_page_cache} modelled. */
+  /**
+   * The forms of {@code shmem_swapin_folio} and {@code shmem_add_to_page_cache} (mm/shmem.c)
+   * modelled.
+   */
   public enum SwapinVersion {
     /**
      * v6.16 (with d53c78fffe7a "mm/shmem: use xas_try_split() in shmem_split_large_entry()",
@@ -85,7 +88,9 @@ public final class Shmem {
     }
   }
 
-  /** {@code enum sgp_type} (include/linux/shmem_fs.h): what {@code shmem_get_folio} may do. */
+  /**
+   * {@code enum sgp_type} (include/linux/shmem_fs.h, v6.16): what {@code shmem_get_folio} may do.
+   */
   public enum Sgp {
     /** Do not allocate; a hole gives NULL (a read). */
     SGP_READ,
@@ -139,7 +144,8 @@ public final class Shmem {
   /**
    * {@code folio_wait_writeback(folio)} (mm/page-writeback.c, v6.16): while
    * {@code folio_test_writeback}, sleep on the folio's {@code PG_writeback} wait queue (a retry
-   * loop of the machine: the CPU runs again once the flags change). Context: may sleep.
+   * loop of the machine: the CPU runs again once the flags change). Returns nothing. Context: may
+   * sleep.
    */
   static final class FolioWaitWriteback extends Routine<FolioWaitWriteback.Pc> {
     enum Pc { folio_test_writeback }

@@ -10,7 +10,8 @@ import io.foliolab.sim.StepNames;
 import io.foliolab.xarray.XaValue;
 
 /**
- * mm/vmscan.c: page reclaim evicting a clean page-cache folio and leaving a workingset shadow
+ * mm/vmscan.c, v6.9 (the swap-cache branch of {@code __remove_mapping}: v6.16): page reclaim
+ * evicting a clean page-cache folio and leaving a workingset shadow
  * entry behind, or a clean swap-cache folio ({@code __remove_mapping}, both branches), and the
  * piece of {@code shrink_inactive_list} that takes one file folio off the LRU, tries to free it,
  * and puts it back if it cannot. The swap-out side of reclaim is in {@link VmscanSwap}.

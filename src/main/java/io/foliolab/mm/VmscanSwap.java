@@ -26,7 +26,7 @@ public final class VmscanSwap {
   /** {@code AOP_WRITEPAGE_ACTIVATE}: the writeout kept the folio (locked) and wants it active. */
   public static final int AOP_WRITEPAGE_ACTIVATE = 0x80000;
 
-  /** {@code pageout_t} (mm/vmscan.c). */
+  /** {@code pageout_t} (mm/vmscan.c, v6.16). */
   public enum PageoutT {
     /** The folio cannot be freed now (e.g. an extra reference). */
     PAGE_KEEP,
@@ -168,7 +168,7 @@ public final class VmscanSwap {
    * slot), the entry becomes a swap entry (clear and set under the page-table lock: one step),
    * {@code dec_mm_counter(mm, MM_ANONPAGES)}, {@code inc_mm_counter(mm, MM_SWAPENTS)},
    * {@code folio_remove_rmap_pte} ({@code _mapcount} - 1), {@code folio_put} (the mapping's
-   * reference). Context: folio locked.
+   * reference). Returns nothing. Context: folio locked.
    */
   public static final class TryToUnmap extends Routine<TryToUnmap.Pc> {
     /** Steps. */
