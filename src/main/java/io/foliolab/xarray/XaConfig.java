@@ -10,7 +10,10 @@ import java.util.Objects;
  * functions of lib/xarray.c and include/linux/xarray.h that changed over time. {@link #DEFAULT} is
  * the current kernel (v6.18 with the 2025 {@code xas_try_split} series) with 64-slot nodes.
  *
- * <pre>{@code XaConfig small = XaConfig.DEFAULT.withChunkShift(4); XaConfig old = XaConfig.DEFAULT.withDescend(XaConfig.Descend.ONE_HOP); }</pre>
+ * <pre>{@code
+ * XaConfig small = XaConfig.DEFAULT.withChunkShift(4);
+ * XaConfig old = XaConfig.DEFAULT.withDescend(XaConfig.Descend.ONE_HOP);
+ * }</pre>
  */
 public final class XaConfig {
   /** {@code XA_CHUNK_SHIFT} without {@code CONFIG_BASE_SMALL}. */
