@@ -148,6 +148,24 @@ class SharedKernelProbes(unittest.TestCase):
         self.assertLess(took, 1.0, f"cooperative interrupt took {took:.2f} s")
         self.assert_usable()
 
+    def test_interrupt_exploration_raises_cell_interrupted(self):
+        # An order-6 dpor search runs far longer than a minute, on all cores (parallel workers).
+        code = 'Lab.scenario("split-wrong-slot").param("order", 6).param("index", "0x7640").explore("dpor")'
+        reply, _, took = self.interrupt_after(code, 2.0)
+        self.assertEqual(reply["ename"], "io.foliolab.notebook.CellInterruptedException", reply)
+        self.assertLess(took, 2.0, f"interrupting the exploration took {took:.2f} s")
+        self.assert_usable()
+        # The explorer's workers stop with the cell: none still runs the old search.
+        count = 'Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("foliolab-dpor-")).count()'
+        deadline = time.monotonic() + 3
+        while True:
+            reply, outputs = self.k.execute(count)
+            alive = text_of(outputs, "execute_result")
+            if alive == "0" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(alive, "0", "the interrupted exploration's workers still run")
+
     def test_interrupt_sleeping_cell_and_worker_threads(self):
         code = textwrap.dedent("""\
             var pool = java.util.concurrent.Executors.newFixedThreadPool(2);

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.knowm.xchart.AnnotationText;
-import org.knowm.xchart.AnnotationTextPanel;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -95,8 +94,9 @@ public final class Charts {
   /**
    * Failure rate against memory pressure from a sweep table ({@link Sweep#SCHEMA}): one series
    * per variant (and parameter set, when there are several), seeds pooled, with the 95% Wilson
-   * interval of each point drawn as a vertical bar. The legend names the sampling strategy and the
-   * dpor fraction; a note under the plot says what the pressure level does in this scenario.
+   * interval of each point drawn as a vertical bar. The legend (under the plot) names the sampling
+   * strategy and the dpor fraction; a note under the legend, outside the plot, says what the
+   * pressure level does in this scenario.
    */
   public static XYChart failureRateVsPressure(Table sweep) {
     Sweep.SCHEMA.check(sweep);
@@ -126,10 +126,14 @@ public final class Charts {
         legend.put(key, l.toString());
       }
     }
-    XYChart chart = new XYChartBuilder().width(900).height(680)
-        .title(scenario + ": failure rate vs memory pressure")
-        .xAxisTitle("memory pressure p (probability of each pressure event, 0-1)")
-        .yAxisTitle("failing executions (% of sampled, 95% Wilson interval)").build();
+    String means = sweep.stringColumn("pressure_means").get(0);
+    // The note goes under the legend, outside the plot: taller chart, same plot height.
+    int noteLines = means.isEmpty() ? 0 : 1 + wrap(means, 120).size();
+    NotedXYChart chart = new NotedXYChart(900, 680 + 16 * noteLines + (noteLines > 0 ? 24 : 0),
+        noteLines == 0 ? "" : "What p means here: " + means);
+    chart.setTitle(scenario + ": failure rate vs memory pressure");
+    chart.setXAxisTitle("memory pressure p (probability of each pressure event, 0-1)");
+    chart.setYAxisTitle("failing executions (% of sampled, 95% Wilson interval)");
     style(chart.getStyler());
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
@@ -164,36 +168,29 @@ public final class Charts {
         whisker.setLineStyle(new BasicStroke(1.5f));
       }
     }
-    chart.getStyler().setYAxisMax(Math.max(0.01, Math.min(1.0, maxY * 1.5)));
-    String means = sweep.stringColumn("pressure_means").get(0);
-    if (!means.isEmpty()) {
-      List<String> lines = new ArrayList<>();
-      lines.add("What p means here:");
-      lines.addAll(wrap(means, 100));
-      AnnotationTextPanel note = new AnnotationTextPanel("", 0, 0, true);
-      note.setLines(lines);
-      // Top left of the plot area (rates rise to the right); screen coordinates: x from the
-      // left, y from the bottom of the chart.
-      note.setX(95);
-      note.setY(chart.getHeight() - 62 - 15 * lines.size());
-      chart.addAnnotation(note);
-    }
+    chart.getStyler().setYAxisMax(Math.max(0.01, Math.min(1.0, maxY * 1.15)));
     return chart;
   }
 
   /**
    * Outcome breakdown per variant as stacked bars (fractions of each variant's executions), from
-   * {@link Summaries#outcomesByVariant}. Outcomes that never occur are left out of the legend.
+   * {@link Summaries#outcomesByVariant}. Outcomes that never occur are left out of the legend,
+   * which sits under the plot. A bar's label is its variant, strategy (unless every bar has the
+   * same one: then the axis title names it) and number of executions; the labels stay
+   * horizontal when they fit side by side and are turned (30 to 90 degrees) just enough not to
+   * overlap when they do not.
    */
   public static CategoryChart outcomeBreakdown(Table outcomesByVariant, String title) {
     Table t = outcomesByVariant;
     checkArgument(t.columnNames().containsAll(List.of("variant", "strategy", "outcome", "count",
         "executions")), "need a table from Summaries.outcomesByVariant, got columns %s",
         t.columnNames());
+    boolean oneStrategy = t.stringColumn("strategy").countUnique() <= 1;
     List<String> cats = new ArrayList<>();
     Map<String, Map<String, Double>> byOutcome = new LinkedHashMap<>();
     for (int r = 0; r < t.rowCount(); r++) {
-      String cat = t.stringColumn("variant").get(r) + " / " + t.stringColumn("strategy").get(r)
+      String cat = t.stringColumn("variant").get(r)
+          + (oneStrategy ? "" : " / " + t.stringColumn("strategy").get(r))
           + " (n=" + t.longColumn("executions").get(r) + ")";
       if (!cats.contains(cat)) {
         cats.add(cat);
@@ -202,16 +199,25 @@ public final class Charts {
       byOutcome.computeIfAbsent(t.stringColumn("outcome").get(r), o -> new LinkedHashMap<>())
           .put(cat, frac);
     }
-    CategoryChart chart = new CategoryChartBuilder().width(800).height(620).title(title)
-        .xAxisTitle("kernel variant / exploration strategy (executions)")
-        .yAxisTitle("share of executions (%)").build();
+    // Wider for many variants; the labels turn only as far as they must not to overlap, and the
+    // chart grows by the height they take then.
+    int width = Math.min(1200, Math.max(800, 160 * cats.size() + 120));
+    Font tickFont = new CategoryChartBuilder().build().getStyler().getAxisTickLabelsFont();
+    int rotation = labelRotation(cats, tickFont, estimatedPlotWidth(width) / cats.size());
+    int labelDrop = (int) Math.ceil(widest(cats, tickFont) * Math.sin(Math.toRadians(rotation)));
+    String xTitle = oneStrategy && t.rowCount() > 0
+        ? "kernel variant (executions, " + t.stringColumn("strategy").get(0) + ")"
+        : "kernel variant / exploration strategy (executions)";
+    CategoryChart chart = new CategoryChartBuilder().width(width).height(560 + labelDrop)
+        .title(title).xAxisTitle(xTitle).yAxisTitle("share of executions (%)").build();
     style(chart.getStyler());
     chart.getStyler().setStacked(true);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setYAxisDecimalPattern("0%");
     chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
     chart.getStyler().setOverlapped(false);
-    chart.getStyler().setXAxisLabelRotation(cats.size() > 3 ? 30 : 0);
+    chart.getStyler().setXAxisLabelRotation(rotation);
     for (Outcome o : Outcome.values()) {
       Map<String, Double> m = byOutcome.get(o.name());
       if (m == null || m.values().stream().allMatch(v -> v == 0)) {
@@ -272,7 +278,9 @@ public final class Charts {
   /**
    * Failure rate by strategy, from {@link Summaries#failureRates} grouped by {@code strategy}
    * (optionally also {@code variant}): a point per strategy with its 95% Wilson interval as a
-   * vertical bar; an exhaustive {@code dpor} row is the scheduler-independent reference.
+   * vertical bar. A row without an interval (missing {@code ci_low} or {@code ci_high}: an
+   * exhaustive {@code dpor} or {@code bounded:K} row, an exact fraction) gets a point and no bar,
+   * and its label says "exact"; {@code dpor} is the scheduler-independent reference.
    */
   public static XYChart failureRateByStrategy(Table failureRates, String title) {
     Table t = failureRates;
@@ -299,14 +307,22 @@ public final class Charts {
     Map<Integer, String> labels = new LinkedHashMap<>();
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     double maxY = 0;
+    java.util.Set<Integer> exact = new java.util.HashSet<>();
     for (int r = 0; r < t.rowCount(); r++) {
       int x = strategies.indexOf(t.stringColumn("strategy").get(r));
       labels.put(x, t.stringColumn("strategy").get(r));
       String key = byVariant ? t.stringColumn("variant").get(r) : "failure rate";
-      series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {x,
-          t.doubleColumn("rate").get(r), t.doubleColumn("ci_low").get(r),
-          t.doubleColumn("ci_high").get(r)});
-      maxY = Math.max(maxY, t.doubleColumn("ci_high").get(r));
+      // getDouble: a missing value is NaN (get would return null)
+      double rate = t.doubleColumn("rate").getDouble(r);
+      double low = t.doubleColumn("ci_low").getDouble(r);
+      double high = t.doubleColumn("ci_high").getDouble(r);
+      boolean interval = !Double.isNaN(low) && !Double.isNaN(high);
+      if (!interval) {
+        exact.add(x);
+      }
+      series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {x, rate,
+          interval ? low : Double.NaN, interval ? high : Double.NaN});
+      maxY = Math.max(maxY, interval ? high : Double.isNaN(rate) ? 0 : rate);
     }
     int i = 0;
     int n = series.size();
@@ -324,8 +340,8 @@ public final class Charts {
       s.setMarker(SeriesMarkers.DIAMOND);
       int b = 0;
       for (double[] p : e.getValue()) {
-        if (strategies.get((int) p[0]).equals("dpor")) {
-          continue; // every trace counted: an exact fraction, no sampling interval
+        if (Double.isNaN(p[2])) {
+          continue; // an exact fraction (every execution counted): no sampling interval
         }
         XYSeries w = chart.addSeries("ci " + e.getKey() + " " + b++,
             new double[] {p[0] + shift, p[0] + shift}, new double[] {p[2], p[3]});
@@ -340,10 +356,58 @@ public final class Charts {
     chart.getStyler().setYAxisMin(0.0).setYAxisMax(top);
     chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
     for (var l : labels.entrySet()) {
-      String text = l.getValue().equals("dpor") ? "dpor (every trace, exact)" : l.getValue();
+      String text = strategyLabel(l.getValue(), exact.contains(l.getKey()));
       chart.addAnnotation(new AnnotationText(text, l.getKey(), top * 0.95, false));
     }
     return chart;
+  }
+
+  /** Left and right of a category chart's plot when the legend is under it (measured). */
+  static final int PLOT_SIDES = 110;
+
+  /** The plot width XChart lays out in a chart {@code width} wide with the legend under it. */
+  static double estimatedPlotWidth(int width) {
+    return width - PLOT_SIDES;
+  }
+
+  private static final java.awt.font.FontRenderContext FRC =
+      new java.awt.font.FontRenderContext(null, true, true);
+
+  /** The width of the widest of {@code labels} in {@code font}, in pixels. */
+  static double widest(List<String> labels, Font font) {
+    double w = 0;
+    for (String l : labels) {
+      w = Math.max(w, font.getStringBounds(l, FRC).getWidth());
+    }
+    return w;
+  }
+
+  /** The height of a line of {@code font}, in pixels. */
+  static double lineHeight(Font font) {
+    return font.getLineMetrics("Xg", FRC).getHeight();
+  }
+
+  /**
+   * The rotation, in degrees, that keeps category labels from overlapping when each has
+   * {@code slot} pixels: 0 when the widest fits with a margin, else the smallest of 30, 45, 60,
+   * 90 at which neighbouring labels (parallel lines {@code slot · sin θ} apart) clear each other.
+   */
+  static int labelRotation(List<String> labels, Font font, double slot) {
+    if (widest(labels, font) + 12 <= slot) {
+      return 0;
+    }
+    for (int deg : new int[] {30, 45, 60}) {
+      if (slot * Math.sin(Math.toRadians(deg)) >= 1.4 * lineHeight(font)) {
+        return deg;
+      }
+    }
+    return 90;
+  }
+
+  /** The label over a strategy's points: its text, and "exact" when its rows have no interval. */
+  static String strategyLabel(String strategy, boolean exact) {
+    return !exact ? strategy
+        : strategy.equals("dpor") ? "dpor (every trace, exact)" : strategy + " (exact)";
   }
 
   /**

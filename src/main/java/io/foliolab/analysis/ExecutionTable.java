@@ -30,7 +30,8 @@ public final class ExecutionTable {
    * One row per execution. {@code run} identifies the exploration (a sweep cell), {@code
    * execution} is the record's id within it; the folio columns are empty unless the failure is
    * about a folio; {@code retries} lists the retries of each CPU separated by spaces, {@code
-   * retries_total} is their sum.
+   * retries_total} is their sum. {@code folio_index} and {@code lookup_index} are page indices
+   * ({@link PageIndices}): numbers in the table, printed and written to CSV in {@code 0x} hex.
    */
   public static final Schema SCHEMA = Schema.of("executions",
       "run", STRING, "execution", LONG, "scenario", STRING, "variant", STRING,

@@ -106,14 +106,15 @@ public record Schema(String name, ImmutableList<Col> columns) {
     return t;
   }
 
+  /** A new empty column; a page-index column ({@link PageIndices}) prints in hex. */
   static Column<?> newColumn(Col c) {
     ColumnType t = c.type();
     if (t.equals(ColumnType.STRING)) {
       return StringColumn.create(c.name());
     } else if (t.equals(ColumnType.INTEGER)) {
-      return IntColumn.create(c.name());
+      return PageIndices.format(IntColumn.create(c.name()));
     } else if (t.equals(ColumnType.LONG)) {
-      return LongColumn.create(c.name());
+      return PageIndices.format(LongColumn.create(c.name()));
     } else if (t.equals(ColumnType.DOUBLE)) {
       return DoubleColumn.create(c.name());
     } else {

@@ -29,7 +29,9 @@ import tech.tablesaw.columns.Column;
 /**
  * CSV export and import of FolioLab tables that round-trips exactly: {@code read(write(t))} has
  * the same column names, the same column types and the same values as {@code t} (doubles are
- * written in their shortest exact form; missing values are empty fields). Files follow RFC 4180:
+ * written in their shortest exact form; missing values are empty fields; page indices, the
+ * {@link PageIndices} columns, are written in {@code 0x} hex as the kernel prints them, and
+ * integer fields are read in decimal or {@code 0x} hex). Files follow RFC 4180:
  * a header line, comma-separated fields, fields quoted with {@code "} when they contain a comma,
  * a quote, a line break or leading/trailing blanks; lines end with {@code \n}.
  *
@@ -60,14 +62,15 @@ public final class TableCsv {
   public static String toCsv(Table table) {
     StringBuilder sb = new StringBuilder();
     Schema schema = Schema.of(table);
-    appendLine(sb, schema.names().toArray());
+    appendLine(sb, schema.names().toArray(), null);
+    boolean[] hex = hexColumns(schema);
     Object[] row = new Object[table.columnCount()];
     for (int r = 0; r < table.rowCount(); r++) {
       for (int c = 0; c < row.length; c++) {
         Column<?> col = table.column(c);
         row[c] = col.isMissing(r) ? null : col.get(r);
       }
-      appendLine(sb, row);
+      appendLine(sb, row, hex);
     }
     return sb.toString();
   }
@@ -81,6 +84,7 @@ public final class TableCsv {
     private final Path temp;
     private final Writer w;
     private final Schema schema;
+    private final boolean[] hex;
     private final StringBuilder line = new StringBuilder(256);
     private long rows;
     private boolean committed;
@@ -89,6 +93,7 @@ public final class TableCsv {
     /** Opens a temporary file beside {@code target} and writes the header. */
     public RowWriter(Path target, Schema schema) throws IOException {
       this.schema = schema;
+      this.hex = hexColumns(schema);
       this.target = target.toAbsolutePath();
       Path dir = this.target.getParent();
       if (dir != null) {
@@ -127,7 +132,7 @@ public final class TableCsv {
       checkArgument(values.length == schema.columns().size(), "row has %s values, schema %s has"
           + " %s columns", values.length, schema.name(), schema.columns().size());
       line.setLength(0);
-      appendLine(line, values);
+      appendLine(line, values, hex);
       try {
         w.write(line.toString());
       } catch (IOException e) {
@@ -161,12 +166,25 @@ public final class TableCsv {
     }
   }
 
-  private static void appendLine(StringBuilder sb, Object[] values) {
+  /** Which columns of {@code schema} are page indices, written in hex. */
+  private static boolean[] hexColumns(Schema schema) {
+    boolean[] hex = new boolean[schema.columns().size()];
+    for (int c = 0; c < hex.length; c++) {
+      Schema.Col col = schema.columns().get(c);
+      hex[c] = PageIndices.isPageIndex(col.name(), col.type());
+    }
+    return hex;
+  }
+
+  /** Appends one line; {@code hex} (null: none) marks the fields written as page indices. */
+  private static void appendLine(StringBuilder sb, Object[] values, boolean[] hex) {
     for (int i = 0; i < values.length; i++) {
       if (i > 0) {
         sb.append(',');
       }
-      sb.append(field(values[i]));
+      Object v = values[i];
+      sb.append(hex != null && hex[i] && v instanceof Number n ? PageIndices.hex(n.longValue())
+          : field(v));
     }
     sb.append('\n');
   }
@@ -262,9 +280,9 @@ public final class TableCsv {
       } else if (text.isEmpty()) {
         col.appendMissing();
       } else if (type.equals(ColumnType.INTEGER)) {
-        ((IntColumn) col).append(Integer.parseInt(text));
+        ((IntColumn) col).append(Math.toIntExact(PageIndices.parse(text)));
       } else if (type.equals(ColumnType.LONG)) {
-        ((LongColumn) col).append(Long.parseLong(text));
+        ((LongColumn) col).append(PageIndices.parse(text));
       } else if (type.equals(ColumnType.DOUBLE)) {
         ((DoubleColumn) col).append(Double.parseDouble(text));
       } else if (text.equals("true") || text.equals("false")) {
@@ -272,7 +290,7 @@ public final class TableCsv {
       } else {
         throw new NumberFormatException("not true or false");
       }
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException(source + " row " + line + " column " + col.name() + ": '"
           + text + "' is not a " + type.name());
     }

@@ -123,8 +123,9 @@ public final class AddressSpace {
     }
 
     /**
-     * {@code mapping_set_folio_order_range(mapping, min, max)}; {@code max == 0} means no large
-     * folios ({@code mapping_large_folio_support} false).
+     * {@code mapping_set_folio_order_range(mapping, min, max)} (include/linux/pagemap.h, v6.18)
+     * at inode set-up; {@code max == 0} means no large folios
+     * ({@code mapping_large_folio_support} false). Returns this builder.
      */
     public Builder folioOrders(int min, int max) {
       checkArgument(min >= 0 && min <= max && max <= MAX_PAGECACHE_ORDER,
@@ -181,16 +182,20 @@ public final class AddressSpace {
   }
 
   /**
-   * {@code xas_lock_irq(&xas)} on {@code i_pages}: takes the spinlock (one blocking action; must be
-   * the first action of its step) and marks the XArray model's own lock as held, so that its
-   * write-side functions may run.
+   * {@code xas_lock_irq(&xas)} (include/linux/xarray.h, v6.18) on {@code i_pages}: takes the
+   * spinlock (one blocking action; must be the first action of its step) and marks the XArray
+   * model's own lock as held, so that its write-side functions may run. Returns nothing.
+   * Context: process; may spin; the lock must not be held by this CPU.
    */
   public void xaLockIrq(Cpu cpu) {
     cpu.lock(xaLock);
     iPages.xaLock();
   }
 
-  /** {@code xas_unlock_irq(&xas)}: releases the spinlock (one action). */
+  /**
+   * {@code xas_unlock_irq(&xas)} (include/linux/xarray.h, v6.18): releases the spinlock (one
+   * action) and the XArray model's own lock. Returns nothing. Context: xa_lock held.
+   */
   public void xaUnlockIrq(Cpu cpu) {
     cpu.unlock(xaLock);
     iPages.xaUnlock();
@@ -206,12 +211,18 @@ public final class AddressSpace {
     return invalidateLock;
   }
 
-  /** {@code i_size_read(mapping->host)}: one load. */
+  /**
+   * {@code i_size_read(mapping->host)} (include/linux/fs.h, v6.18, 64-bit): one load. Returns the
+   * size in bytes. Context: any.
+   */
   public long iSizeRead(Cpu cpu) {
     return cpu.read(iSize);
   }
 
-  /** {@code i_size_write}: one store. */
+  /**
+   * {@code i_size_write(inode, size)} (include/linux/fs.h, v6.18, 64-bit): one store. Returns
+   * nothing. Context: the caller holds the inode lock (not modelled).
+   */
   public void iSizeWrite(Cpu cpu, long bytes) {
     cpu.write(iSize, bytes);
   }
@@ -221,27 +232,42 @@ public final class AddressSpace {
     return iSize.peek();
   }
 
-  /** {@code mapping_min_folio_order(mapping)}. */
+  /**
+   * {@code mapping_min_folio_order(mapping)} (include/linux/pagemap.h, v6.18): returns the minimum
+   * folio order, fixed at set-up (no access). Context: any.
+   */
   public int minFolioOrder() {
     return minOrder;
   }
 
-  /** {@code mapping_max_folio_order(mapping)}. */
+  /**
+   * {@code mapping_max_folio_order(mapping)} (include/linux/pagemap.h, v6.18): returns the maximum
+   * folio order, fixed at set-up (no access). Context: any.
+   */
   public int maxFolioOrder() {
     return maxOrder;
   }
 
-  /** {@code mapping_large_folio_support(mapping)}. */
+  /**
+   * {@code mapping_large_folio_support(mapping)} (include/linux/pagemap.h, v6.18): returns whether
+   * the maximum folio order is above 0 (no access). Context: any.
+   */
   public boolean largeFolioSupport() {
     return maxOrder > 0;
   }
 
-  /** {@code mapping_align_index(mapping, index)}: aligned down to the minimum folio order. */
+  /**
+   * {@code mapping_align_index(mapping, index)} (include/linux/pagemap.h, v6.18): returns
+   * {@code index} aligned down to the minimum folio order (no access). Context: any.
+   */
   public long alignIndex(long index) {
     return index & ~((1L << minOrder) - 1);
   }
 
-  /** {@code shmem_mapping(mapping)}. */
+  /**
+   * {@code shmem_mapping(mapping)} (mm/shmem.c, v6.18): returns whether this is a shmem/tmpfs
+   * mapping, fixed at set-up (no access). Context: any.
+   */
   public boolean isShmem() {
     return shmem;
   }

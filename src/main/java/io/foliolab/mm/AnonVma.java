@@ -3,7 +3,7 @@ package io.foliolab.mm;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 /**
- * A {@code struct anon_vma} (mm/rmap.c, include/linux/rmap.h): the reverse-map root of a
+ * A {@code struct anon_vma} (mm/rmap.c, include/linux/rmap.h, v6.16): the reverse-map root of a
  * process's anonymous memory. An anonymous folio's {@code folio->mapping} holds
  * {@code anon_vma | PAGE_MAPPING_ANON}; the model stores this object there (see
  * {@link Folio#initAnon}). Identity matters, not contents.

@@ -3,7 +3,7 @@ package io.foliolab.mm;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * {@code ERR_PTR(errno)} (include/linux/err.h): an error returned where a folio pointer is
+ * {@code ERR_PTR(errno)} (include/linux/err.h, v6.18): an error returned where a folio pointer is
  * expected; {@code IS_ERR(p)} is {@code p instanceof ErrPtr}. The errnos the modelled paths
  * return are constants here.
  *
@@ -21,7 +21,10 @@ public record ErrPtr(int errno) {
     checkArgument(errno < 0 && errno >= -4095, "errno %s must be in -4095..-1", errno);
   }
 
-  /** {@code IS_ERR(p)}. */
+  /**
+   * {@code IS_ERR(p)} (include/linux/err.h, v6.18): returns whether {@code p} is an error
+   * pointer. Context: any.
+   */
   public static boolean isErr(Object p) {
     return p instanceof ErrPtr;
   }

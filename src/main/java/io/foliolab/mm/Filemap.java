@@ -84,6 +84,28 @@ public final class Filemap {
     RFC_2026_03
   }
 
+  /**
+   * The second load of the lookups' {@code folio_contains(folio, index)} check
+   * (include/linux/pagemap.h, as {@code filemap_fault}, {@code __filemap_get_folio} and
+   * {@code find_lock_entries} use it after the truncation check in mm/filemap.c, v6.18): loads the
+   * locked folio's order (one step; its index, {@code folioIndex}, was loaded by the step before)
+   * and tells whether the folio covers {@code index}. If it does not, {@link Version#V6_18}
+   * asserts {@code VM_BUG_ON_FOLIO(!folio_contains(folio, index))}: a BUG with the folio's dump
+   * (the execution ends); {@link Version#RFC_2026_03} returns false, and the caller unlocks and
+   * puts the folio as if it had been truncated. Context: folio locked and referenced.
+   */
+  static boolean folioContains(Cpu cpu, Version version, Folio folio, long folioIndex,
+      long index) {
+    int order = folio.readOrder(cpu);
+    if (Folio.contains(folioIndex, order, index)) {
+      return true;
+    }
+    if (version == Version.V6_18) {
+      cpu.bug(VM_BUG_ON_FOLIO_CONTAINS, folio.subject(VM_BUG_ON_FOLIO_CONTAINS, index));
+    }
+    return false;
+  }
+
   // ===============================================================================================
 
   /**
@@ -266,19 +288,13 @@ public final class Filemap {
           folioIndex = folio.readIndex(cpu);
           pc = Pc.folio_contains;
           return;
-        case folio_contains: {
-          int order = folio.readOrder(cpu);
-          if (!Folio.contains(folioIndex, order, index)) {
-            if (version == Version.V6_18) {
-              cpu.bug(VM_BUG_ON_FOLIO_CONTAINS, folio.subject(VM_BUG_ON_FOLIO_CONTAINS, index));
-              return;
-            }
+        case folio_contains:
+          if (!folioContains(cpu, version, folio, folioIndex, index)) {
             pc = Pc.unlock;
             return;
           }
           cpu.ret(folio);
           return;
-        }
         case unlock:
           folio.unlock(cpu);
           pc = Pc.put;
@@ -467,19 +483,10 @@ public final class Filemap {
           folioIndex = folio.readIndex(cpu);
           pc = Pc.folio_contains;
           return;
-        case folio_contains: {
-          int order = folio.readOrder(cpu);
-          if (!Folio.contains(folioIndex, order, index)) {
-            if (version == Version.V6_18) {
-              cpu.bug(VM_BUG_ON_FOLIO_CONTAINS, folio.subject(VM_BUG_ON_FOLIO_CONTAINS, index));
-              return;
-            }
-            pc = Pc.unlock_retry_find;
-            return;
-          }
-          pc = Pc.uptodate;
+        case folio_contains:
+          pc = folioContains(cpu, version, folio, folioIndex, index) ? Pc.uptodate
+              : Pc.unlock_retry_find;
           return;
-        }
         case uptodate:
           if (!folio.test(cpu, PageFlags.PG_uptodate)) {
             if (!mappingLocked) {
@@ -641,12 +648,20 @@ public final class Filemap {
     }
   }
 
-  /** A {@code struct folio_batch} with, for {@code find_lock_entries}, the indices array. */
+  /**
+   * A {@code struct folio_batch} (include/linux/pagevec.h, v6.18: up to {@link #FOLIO_BATCH_SIZE}
+   * folios) with, for {@code find_lock_entries}, the indices array. Private to the CPU that fills
+   * it.
+   */
   public static final class FolioBatch {
     private final List<Object> entries = new ArrayList<>();
     private final List<Long> indices = new ArrayList<>();
 
-    /** {@code folio_batch_add}: returns the space left. */
+    /**
+     * {@code folio_batch_add(fbatch, folio)} (include/linux/pagevec.h, v6.18), which also records
+     * {@code index} for {@code find_lock_entries}. Returns the space left (0: the batch is full).
+     * Context: any; the batch is private to the caller.
+     */
     int add(Object entry, long index) {
       entries.add(entry);
       indices.add(index);
@@ -663,7 +678,10 @@ public final class Filemap {
       return List.copyOf(indices);
     }
 
-    /** {@code folio_batch_count}. */
+    /**
+     * {@code folio_batch_count(fbatch)} (include/linux/pagevec.h, v6.18): returns the number of
+     * entries in the batch. Context: any; the batch is private to the caller.
+     */
     public int count() {
       return entries.size();
     }
@@ -780,20 +798,10 @@ public final class Filemap {
           folioIndex = ((Folio) entry).readIndex(cpu);
           pc = Pc.folio_contains;
           return;
-        case folio_contains: {
-          Folio f = (Folio) entry;
-          int order = f.readOrder(cpu);
-          if (!Folio.contains(folioIndex, order, xas.index())) {
-            if (version == Version.V6_18) {
-              cpu.bug(VM_BUG_ON_FOLIO_CONTAINS, f.subject(VM_BUG_ON_FOLIO_CONTAINS, xas.index()));
-              return;
-            }
-            pc = Pc.unlock;
-            return;
-          }
-          pc = Pc.accept;
+        case folio_contains:
+          pc = folioContains(cpu, version, (Folio) entry, folioIndex, xas.index()) ? Pc.accept
+              : Pc.unlock;
           return;
-        }
         case value_order: {
           nr = 1L << (Integer) cpu.retval();
           base = xas.index() & ~(nr - 1);
@@ -931,7 +939,7 @@ public final class Filemap {
   public static final String XAS_SPLIT_NO_NODE =
       "BUG: kernel NULL pointer dereference in xas_split: xa_alloc is empty";
 
-  /** The versions of {@code __filemap_add_folio}. */
+  /** The versions of {@code __filemap_add_folio} (mm/filemap.c) modelled. */
   public enum AddFolioVersion {
     /**
      * 5.17 - 6.9 (e.g. 6.1, 6.6 before the October 2024 backport; kernel-notes/mm-paths.md D.2):
@@ -959,7 +967,8 @@ public final class Filemap {
 
   /**
    * {@code __filemap_add_folio(mapping, folio, index, gfp, shadowp)} (mm/filemap.c), in the two
-   * versions of {@link AddFolioVersion}, for a page-cache (not hugetlb, not shmem-swap) folio.
+   * versions of {@link AddFolioVersion} (5.17 - v6.9, and 6758c1128ceb in v6.10), for a
+   * page-cache (not hugetlb, not shmem-swap) folio.
    * The folio is new: locked, referenced by the caller, seen by nobody.
    *
    * <p>Prologue (both versions): {@code VM_BUG_ON_FOLIO(!folio_test_locked(folio))},
@@ -1176,11 +1185,14 @@ public final class Filemap {
     }
 
     /**
-     * The locked pass of {@link AddFolioVersion#V6_9}: {@code xas_for_each_conflict} (a folio is
-     * {@code -EEXIST}), then for a shadow the order re-read with {@code xa_get_order} and, if it
-     * is larger than the folio's, {@code xas_split(&xas, old, order)} (consuming the nodes
-     * {@code xas_split_alloc} prefilled before the lock was taken) and {@code xas_reset}; then
-     * {@code xas_store(&xas, folio)}.
+     * The locked pass of {@code __filemap_add_folio} in {@link AddFolioVersion#V6_9} (mm/filemap.c,
+     * v6.9): {@code xas_for_each_conflict} (a folio is {@code -EEXIST}), then for a shadow the
+     * order re-read with {@code xa_get_order} and, if it is larger than the folio's,
+     * {@code xas_split(&xas, old, order)} (consuming the nodes {@code xas_split_alloc} prefilled
+     * before the lock was taken) and {@code xas_reset}; then {@code xas_store(&xas, folio)}. Leaves
+     * its outcome in the frame ({@code stored}, {@code shadow}, the cursor's error, or the
+     * {@code shmemSplit} / {@code noAllocNode} failures). Context: xa_lock held, inside one
+     * write-side operation ({@link XaWrite}).
      */
     private void lockedV69() {
       XArray xa = xas.xa();
@@ -1210,9 +1222,11 @@ public final class Filemap {
     }
 
     /**
-     * {@code xas_split(&xas, old, order)}; false if it needed a preallocated node and
-     * {@code xa_alloc} was empty (the kernel dereferences the NULL chain head before storing
-     * anything: an oops).
+     * {@code xas_split(&xas, old, order)} (lib/xarray.c, v6.18 as {@link XaState#split} models it;
+     * the marks of the new slots follow the array's {@link io.foliolab.xarray.XaConfig}, which can
+     * select the v6.9 behaviour) for {@code __filemap_add_folio}. Returns true, or false if it
+     * needed a preallocated node and {@code xa_alloc} was empty (the kernel dereferences the NULL
+     * chain head before storing anything: an oops, which the caller raises). Context: xa_lock held.
      */
     private boolean split(Object entry, int o) {
       try {
@@ -1225,11 +1239,14 @@ public final class Filemap {
     }
 
     /**
-     * The locked pass of {@link AddFolioVersion#V6758C1128CEB}: the conflict loop takes the order
-     * of the first conflicting entry ({@code xas_get_order}); a preallocation made for another
-     * entry or order is destroyed; a larger shadow is split only with nodes preallocated for it,
-     * otherwise {@code split_order} is recorded and the pass ends ({@code goto unlock}); then
-     * {@code *shadowp = old} and {@code xas_store(&xas, folio)}.
+     * The locked pass of {@code __filemap_add_folio} in {@link AddFolioVersion#V6758C1128CEB}
+     * (mm/filemap.c, 6758c1128ceb, v6.10): the conflict loop takes the order of the first
+     * conflicting entry ({@code xas_get_order}); a preallocation made for another entry or order is
+     * destroyed; a larger shadow is split only with nodes preallocated for it, otherwise
+     * {@code split_order} is recorded and the pass ends ({@code goto unlock}); then
+     * {@code *shadowp = old} and {@code xas_store(&xas, folio)}. Leaves its outcome in the frame,
+     * as {@link #lockedV69} does. Context: xa_lock held, inside one write-side operation
+     * ({@link XaWrite}).
      */
     private void locked6758() {
       order = -1;
@@ -1339,8 +1356,8 @@ public final class Filemap {
    * shadow)} (a shadow value entry, or NULL, over the folio's whole range; emptied nodes are
    * freed through RCU), {@code xas_init_marks(&xas)}, then {@code folio->mapping = NULL} and
    * {@code mapping->nrpages -= nr}. {@code VM_BUG_ON_FOLIO(!folio_test_locked(folio))}.
-   * {@code mapping_set_update} (workingset shadow-node tracking) is not modelled. Context:
-   * xa_lock held, folio locked.
+   * {@code mapping_set_update} (workingset shadow-node tracking) is not modelled. Returns
+   * nothing. Context: xa_lock held, folio locked.
    */
   public static final class PageCacheDelete extends Routine<PageCacheDelete.Pc> {
     /** Steps. */
@@ -1412,8 +1429,8 @@ public final class Filemap {
    * folio from the page cache, leaving {@code shadow} (a workingset shadow value entry, or NULL)
    * in its range: {@code filemap_unaccount_folio} (statistics and debug checks, not modelled)
    * and {@link PageCacheDelete}. The mapping is {@code folio->mapping}, passed by the caller
-   * (which read it). Context: xa_lock held, folio locked; the caller frees the folio or drops the
-   * page cache's references.
+   * (which read it). Returns nothing. Context: xa_lock held, folio locked; the caller frees the
+   * folio or drops the page cache's references.
    */
   public static final class FilemapRemoveFolio extends Routine<FilemapRemoveFolio.Pc> {
     /** Steps. */

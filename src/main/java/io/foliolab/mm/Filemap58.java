@@ -13,7 +13,8 @@ import io.foliolab.xarray.XaState;
 /**
  * The pre-folio page cache read side of v5.8 (commit-era of 033b5d775511's parent), as step
  * programs: {@code unlock_page}, {@code find_get_entry} / {@code find_get_page},
- * {@code filemap_fault} and the read-fault driver (kernel-notes/mm-paths.md F.3).
+ * {@code filemap_fault} (mm/filemap.c) and the read-fault driver (mm/memory.c)
+ * (kernel-notes/mm-paths.md F.3).
  *
  * <p>The 5.8 page cache keeps one entry per index: a compound (THP) page of order k is stored as
  * its head pointer in each of its 2^k slots (no multi-index entries). A compound page is a
@@ -33,7 +34,8 @@ public final class Filemap58 {
   /**
    * {@code page_to_pgoff(page)} on loaded values (include/linux/pagemap.h, 5.8, via
    * {@code page_to_index}): for a tail page, the head's {@code index} plus the page's distance
-   * from its head; for a head or small page, its {@code index}.
+   * from its head; for a head or small page, its {@code index}. Returns that page-cache index.
+   * Context: any; no shared access (the caller loaded the head's index).
    */
   public static long pageToPgoff(long headIndex, Page page) {
     return headIndex + (page.pos() - page.folio().memmapPos());
@@ -45,7 +47,8 @@ public final class Filemap58 {
    * order, the head's flags, and {@code page dumped because: reason}. Fields: {@code offset} (the
    * faulting index), {@code pgoff}, {@code headIndex}, {@code subpage} (position in the compound
    * page), {@code order}, {@code refcount} (the head's), {@code mapping}, {@code pfn},
-   * {@code headPfn}, {@code flags}. Read without accesses: for failures only.
+   * {@code headPfn}, {@code flags}. Read without accesses: for failures only. Returns the subject.
+   * Context: failure reporting; no shared access.
    */
   public static Subject pageSubject(Page page, long offset, String reason) {
     Folio head = page.folio();
@@ -86,8 +89,8 @@ public final class Filemap58 {
    * {@code unlock_page(page)} (mm/filemap.c, 5.8): {@code page = compound_head(page)};
    * {@code VM_BUG_ON_PAGE(!PageLocked(page), page)} (a plain test of the flags word, its own
    * step); then {@code clear_bit_unlock_is_negative_byte(PG_locked)} and the wake-up of waiters
-   * (one release RMW). Context: the caller holds the page lock (or believes it does); any context
-   * that may wake.
+   * (one release RMW). Returns nothing. Context: the caller holds the page lock (or believes it
+   * does); any context that may wake.
    */
   public static final class UnlockPage extends Routine<UnlockPage.Pc> {
     /** Steps. */
@@ -148,6 +151,11 @@ public final class Filemap58 {
    * <p>Not modelled: the re-check {@code compound_head(page) != head} after the speculative
    * reference (it catches a concurrent split; nothing splits here), and the read of the compound
    * order in {@code compound_nr}, which never changes in these models (peeked).
+   *
+   * <p>Kept apart from {@link Filemap.FilemapGetEntry} ({@code filemap_get_entry}, v6.18), whose
+   * skeleton it shares: the two kernel versions differ (5.8 takes the reference on
+   * {@code compound_head} with {@code page_cache_get_speculative}, returns NULL for a value entry,
+   * and returns the subpage from {@code find_subpage}), and so do their step labels.
    */
   public static final class FindGetPage extends Routine<FindGetPage.Pc> {
     /** Steps. */
@@ -242,6 +250,10 @@ public final class Filemap58 {
    * found with its expected index here is uptodate), the {@code i_size} check, and the
    * {@code FGP_CREAT} path for a page that is not cached (the lookup never returns NULL in these
    * models; if it did, the model stops with an {@link IllegalStateException}).
+   *
+   * <p>Kept apart from {@link Filemap.FilemapFault} (v6.18): the 5.8 fault works on pages, locks
+   * the compound head, and asserts {@code page_to_pgoff(page) == offset} where 6.18 asserts
+   * {@code folio_contains}; its steps and labels differ.
    */
   public static final class FilemapFault extends Routine<FilemapFault.Pc> {
     /** Steps. */

@@ -124,7 +124,10 @@ public final class Folio {
     return name;
   }
 
-  /** {@code folio_pfn(folio)}: fixed for the life of the struct page. */
+  /**
+   * {@code folio_pfn(folio)} (include/linux/mm.h, v6.18): returns the page frame number, fixed for
+   * the life of the struct page. Context: any; no access.
+   */
   public long pfn() {
     return pfn;
   }
@@ -140,8 +143,9 @@ public final class Folio {
   }
 
   /**
-   * {@code folio_page(folio, n)}: page {@code n} of this folio, by the folio's current order
-   * (read without an access: {@link #peekOrder}).
+   * {@code folio_page(folio, n)} (include/linux/page-flags.h, v6.18): returns page {@code n} of
+   * this folio, by the folio's current order (read without an access: {@link #peekOrder}).
+   * Context: the caller holds a reference that keeps the order stable.
    *
    * @throws IllegalArgumentException unless {@code 0 <= n < folio_nr_pages}
    */
@@ -152,9 +156,10 @@ public final class Folio {
   }
 
   /**
-   * {@code folio_file_page(folio, index)}: page {@code index & (nr - 1)} of the folio. Like the
-   * kernel it does not check that the folio contains {@code index}: for a folio that does not, it
-   * silently picks the wrong page.
+   * {@code folio_file_page(folio, index)} (include/linux/pagemap.h, v6.18): returns page
+   * {@code index & (nr - 1)} of the folio. Like the kernel it does not check that the folio
+   * contains {@code index}: for a folio that does not, it silently picks the wrong page. Context:
+   * as {@link #page}; no access.
    */
   public Page filePage(long index) {
     long nr = 1L << peekOrder();
@@ -171,7 +176,8 @@ public final class Folio {
 
   /**
    * {@code folio_contains(folio, index)} on loaded values (include/linux/pagemap.h, 6.x):
-   * {@code index - folio->index < folio_nr_pages(folio)} in unsigned arithmetic.
+   * returns {@code index - folio->index < folio_nr_pages(folio)} in unsigned arithmetic. Context:
+   * any; the caller loaded {@code folio->index} and the order.
    */
   public static boolean contains(long folioIndex, int order, long index) {
     return Long.compareUnsigned(index - folioIndex, 1L << order) < 0;
@@ -186,60 +192,77 @@ public final class Folio {
   // Reference count (include/linux/page_ref.h, include/linux/mm.h). One action each.
 
   /**
-   * {@code folio_try_get(folio)} = {@code folio_ref_add_unless_zero(folio, 1)}: takes a reference
-   * unless the count is 0 (frozen or free). Fully ordered when it succeeds. Context: any; used
-   * under RCU by lockless lookups.
+   * {@code folio_try_get(folio)} (include/linux/page_ref.h, v6.18) =
+   * {@code folio_ref_add_unless_zero(folio, 1)}: takes a reference unless the count is 0 (frozen
+   * or free). Fully ordered when it succeeds. Returns whether it took the reference. Context:
+   * any; used under RCU by lockless lookups.
    */
   public boolean tryGet(Cpu cpu) {
     return cpu.atomicAddUnlessZero(refcount, 1);
   }
 
-  /** {@code folio_get(folio)}: {@code atomic_inc}; the caller must already hold a reference. */
+  /**
+   * {@code folio_get(folio)} (include/linux/mm.h, v6.18): {@code atomic_inc} of the count. Returns
+   * nothing. Context: any; the caller must already hold a reference.
+   */
   public void get(Cpu cpu) {
     cpu.atomicAdd(refcount, 1);
   }
 
-  /** {@code folio_ref_add(folio, nr)}. */
+  /**
+   * {@code folio_ref_add(folio, nr)} (include/linux/page_ref.h, v6.18): {@code atomic_add} of
+   * {@code nr}. Returns nothing. Context: any; the caller holds a reference or the folio is not
+   * visible to anyone else yet.
+   */
   public void refAdd(Cpu cpu, long nr) {
     cpu.atomicAdd(refcount, nr);
   }
 
   /**
-   * {@code folio_put(folio)}: {@code folio_put_testzero}; returns true if this dropped the last
-   * reference (the kernel then frees the folio with {@code __folio_put}).
+   * {@code folio_put(folio)} (include/linux/mm.h, v6.18): {@code folio_put_testzero}; returns true
+   * if this dropped the last reference (the kernel then frees the folio with
+   * {@code __folio_put}, which the caller models if it matters). Context: any; the caller holds
+   * the reference it drops.
    */
   public boolean put(Cpu cpu) {
     return putRefs(cpu, 1);
   }
 
   /**
-   * {@code folio_put_refs(folio, refs)}: {@code folio_ref_sub_and_test}; returns true if the count
-   * reached 0.
+   * {@code folio_put_refs(folio, refs)} (include/linux/mm.h, v6.18):
+   * {@code folio_ref_sub_and_test}; returns true if the count reached 0. Context: any; the caller
+   * holds the references it drops.
    */
   public boolean putRefs(Cpu cpu, long refs) {
     return cpu.atomicSubAndTest(refcount, refs);
   }
 
-  /** {@code folio_ref_count(folio)}: {@code atomic_read(&folio->_refcount)}. */
+  /**
+   * {@code folio_ref_count(folio)} (include/linux/page_ref.h, v6.18):
+   * {@code atomic_read(&folio->_refcount)}. Returns the count, which may change at once. Context:
+   * any.
+   */
   public long refCount(Cpu cpu) {
     return cpu.atomicRead(refcount);
   }
 
   /**
-   * {@code folio_ref_freeze(folio, count)} = {@code page_ref_freeze}: {@code atomic_cmpxchg} of the
-   * count from exactly {@code count} to 0; returns whether it froze. While frozen every
-   * {@code folio_try_get} fails.
+   * {@code folio_ref_freeze(folio, count)} (include/linux/page_ref.h, v6.18) =
+   * {@code page_ref_freeze}: {@code atomic_cmpxchg} of the count from exactly {@code count} to 0;
+   * returns whether it froze. While frozen every {@code folio_try_get} fails. Context: folio
+   * locked, usually under the mapping's xa_lock.
    */
   public boolean refFreeze(Cpu cpu, long count) {
     return cpu.atomicCmpxchg(refcount, count, 0) == count;
   }
 
   /**
-   * {@code folio_ref_unfreeze(folio, count)} = {@code page_ref_unfreeze}: asserts the count is 0
+   * {@code folio_ref_unfreeze(folio, count)} (include/linux/page_ref.h, v6.18) =
+   * {@code page_ref_unfreeze}: asserts the count is 0
    * ({@code VM_BUG_ON_PAGE(page_count(page) != 0)}) and {@code count != 0}, then
    * {@code atomic_set_release(&_refcount, count)}: every earlier store of this CPU is visible to a
    * CPU that sees the new count. The assertion reads the count without an access (the count of a
-   * frozen folio cannot change).
+   * frozen folio cannot change). Returns nothing. Context: the caller froze the folio.
    */
   public void refUnfreeze(Cpu cpu, long count) {
     if (refcount.peek() != 0) {
@@ -252,7 +275,11 @@ public final class Folio {
     cpu.atomicSetRelease(refcount, count);
   }
 
-  /** {@code folio_mapcount(folio)}: {@code _mapcount + 1} (one {@code atomic_read}). */
+  /**
+   * {@code folio_mapcount(folio)} (include/linux/mm.h, v6.18, in its small-folio form; the model
+   * keeps one mapcount per folio): {@code _mapcount + 1}, one {@code atomic_read}. Returns the
+   * mapcount. Context: any.
+   */
   public long mapcountRead(Cpu cpu) {
     return cpu.atomicRead(mapcount) + 1;
   }
@@ -260,28 +287,38 @@ public final class Folio {
   // ---------------------------------------------------------------------------------------------
   // The folio lock (mm/filemap.c, include/linux/pagemap.h).
 
-  /** {@code folio_trylock(folio)}: test-and-set of {@code PG_locked} with acquire ordering. */
+  /**
+   * {@code folio_trylock(folio)} (include/linux/pagemap.h, v6.18): test-and-set of
+   * {@code PG_locked} with acquire ordering. Returns whether it took the lock. Context: any; does
+   * not sleep.
+   */
   public boolean trylock(Cpu cpu) {
     return cpu.trylockBit(flags, PageFlags.PG_locked);
   }
 
   /**
-   * {@code folio_lock(folio)} / {@code __folio_lock}: sleeps until {@code PG_locked} is clear and
-   * takes it. Must be the first action of its step (the step re-runs once the lock is free).
-   * {@code PG_waiters} is not maintained: the simulated lock keeps its own waiters.
+   * {@code folio_lock(folio)} (include/linux/pagemap.h) / {@code __folio_lock} (mm/filemap.c),
+   * v6.18: sleeps until {@code PG_locked} is clear and takes it. Must be the first action of its
+   * step (the step re-runs once the lock is free). {@code PG_waiters} is not maintained: the
+   * simulated lock keeps its own waiters. Returns nothing. Context: may sleep; the caller holds a
+   * reference.
    */
   public void lock(Cpu cpu) {
     cpu.lockBit(flags, PageFlags.PG_locked);
   }
 
-  /** {@code folio_unlock(folio)}: clears {@code PG_locked} with release ordering, wakes waiters. */
+  /**
+   * {@code folio_unlock(folio)} (mm/filemap.c, v6.18): clears {@code PG_locked} with release
+   * ordering and wakes waiters. Returns nothing. Context: the caller holds the folio lock.
+   */
   public void unlock(Cpu cpu) {
     cpu.unlockBit(flags, PageFlags.PG_locked);
   }
 
   /**
-   * {@code __folio_set_locked(folio)}: the non-atomic set of {@code PG_locked} (load in this step,
-   * store in the CPU's next step), legal only on a folio nobody else can see.
+   * {@code __folio_set_locked(folio)} (include/linux/pagemap.h, v6.18): the non-atomic set of
+   * {@code PG_locked} (load in this step, store in the CPU's next step). Returns nothing. Context:
+   * legal only on a folio nobody else can see.
    */
   public void nonAtomicSetLocked(Cpu cpu) {
     cpu.nonAtomicSetBit(flags, PageFlags.PG_locked);
@@ -290,27 +327,42 @@ public final class Folio {
   // ---------------------------------------------------------------------------------------------
   // Flag bits (include/linux/page-flags.h): folio_test_X, folio_set_X, folio_clear_X, ...
 
-  /** {@code folio_test_X(folio)} for bit {@code bit} of {@link PageFlags}. */
+  /**
+   * {@code folio_test_X(folio)} (include/linux/page-flags.h, v6.18) for bit {@code bit} of
+   * {@link PageFlags}: {@code test_bit}. Returns the bit. Context: any.
+   */
   public boolean test(Cpu cpu, int bit) {
     return cpu.testBit(flags, bit);
   }
 
-  /** {@code folio_set_X(folio)}: atomic {@code set_bit}. */
+  /**
+   * {@code folio_set_X(folio)} (include/linux/page-flags.h, v6.18): atomic {@code set_bit}.
+   * Returns nothing. Context: any.
+   */
   public void set(Cpu cpu, int bit) {
     cpu.setBit(flags, bit);
   }
 
-  /** {@code folio_clear_X(folio)}: atomic {@code clear_bit}. */
+  /**
+   * {@code folio_clear_X(folio)} (include/linux/page-flags.h, v6.18): atomic {@code clear_bit}.
+   * Returns nothing. Context: any.
+   */
   public void clear(Cpu cpu, int bit) {
     cpu.clearBit(flags, bit);
   }
 
-  /** {@code folio_test_set_X(folio)}: atomic, returns the old bit. */
+  /**
+   * {@code folio_test_set_X(folio)} (include/linux/page-flags.h, v6.18): atomic
+   * {@code test_and_set_bit}. Returns the old bit. Context: any.
+   */
   public boolean testAndSet(Cpu cpu, int bit) {
     return cpu.testAndSetBit(flags, bit);
   }
 
-  /** {@code folio_test_clear_X(folio)}: atomic, returns the old bit. */
+  /**
+   * {@code folio_test_clear_X(folio)} (include/linux/page-flags.h, v6.18): atomic
+   * {@code test_and_clear_bit}. Returns the old bit. Context: any.
+   */
   public boolean testAndClear(Cpu cpu, int bit) {
     return cpu.testAndClearBit(flags, bit);
   }
@@ -328,12 +380,18 @@ public final class Folio {
     cpu.write(index, v);
   }
 
-  /** {@code folio_order(folio)}: loads the order (0 for a small folio). */
+  /**
+   * {@code folio_order(folio)} (include/linux/mm.h, v6.18): loads the order. Returns it (0 for a
+   * small folio). Context: any; stable only while the caller holds a reference.
+   */
   public int readOrder(Cpu cpu) {
     return (int) cpu.read(order);
   }
 
-  /** {@code folio_set_order(folio, order)}: stores the order. */
+  /**
+   * {@code folio_set_order(folio, order)} (mm/internal.h, v6.18): stores the order. Returns
+   * nothing. Context: the folio is frozen (split) or not yet visible.
+   */
   public void writeOrder(Cpu cpu, int v) {
     cpu.write(order, v);
   }
@@ -426,7 +484,10 @@ public final class Folio {
     return (int) order.peek();
   }
 
-  /** {@code folio_nr_pages}. */
+  /**
+   * {@code folio_nr_pages(folio)} (include/linux/mm.h, v6.18) without an access: returns
+   * {@code 2^order}. Context: where the order cannot change (documented at use).
+   */
   public long peekNrPages() {
     return 1L << peekOrder();
   }
@@ -466,8 +527,9 @@ public final class Folio {
   }
 
   /**
-   * {@code folio_test_anon(folio)}: one load of {@code folio->mapping}, true if
-   * {@code PAGE_MAPPING_ANON} is set (the word is an {@link AnonVma}).
+   * {@code folio_test_anon(folio)} (include/linux/page-flags.h, v6.16): one load of
+   * {@code folio->mapping}; returns true if {@code PAGE_MAPPING_ANON} is set (the word is an
+   * {@link AnonVma}). Context: any.
    */
   public boolean testAnon(Cpu cpu) {
     return cpu.read(mapping) instanceof AnonVma;
@@ -507,7 +569,8 @@ public final class Folio {
    * The folio in the style of {@code dump_page} / {@code __dump_folio} (mm/debug.c, v6.18): the
    * {@code page:} line (refcount, mapcount, mapping, index, pfn), for a large folio the
    * {@code head:} line with its order, the {@code flags:} line with the bits by name, and
-   * {@code page dumped because: reason} (omitted when {@code reason} is null).
+   * {@code page dumped because: reason} (omitted when {@code reason} is null). Returns the text.
+   * Context: failure reporting; no access.
    */
   public String dump(String reason) {
     StringBuilder sb = new StringBuilder();

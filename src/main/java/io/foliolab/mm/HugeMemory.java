@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * mm/huge_memory.c: splitting a large page-cache folio, as step programs ({@code __folio_split}
+ * mm/huge_memory.c (v6.18, and the 577a1f495fd7 fix: see {@link SplitVersion}): splitting a
+ * large page-cache folio, as step programs ({@code __folio_split}
  * uniform and non-uniform, {@code __split_unmapped_folio}, {@code __split_folio_to_order},
  * {@code can_split_folio}, {@code min_order_for_split}, {@code split_folio_to_list},
  * {@code try_folio_split}, and the debugfs {@code split_huge_pages} writer for files).
@@ -30,7 +31,7 @@ public final class HugeMemory {
   public static final ChoicePoint XAS_TRY_SPLIT_ALLOC =
       ChoicePoint.allocation("xa_node (xas_try_split, GFP_NOWAIT)");
 
-  /** Versions of {@code __split_unmapped_folio}. */
+  /** Versions of {@code __split_unmapped_folio} (mm/huge_memory.c) modelled. */
   public enum SplitVersion {
     /**
      * v6.15 - v6.18 (from 00527733d0dc, the non-uniform split series, up to the fix): the
@@ -150,8 +151,8 @@ public final class HugeMemory {
    * {@code index = folio->index + i}, and for {@code new_order > 0} {@code PG_head} and the
    * order; {@code compound_head} of every page is updated (see {@link Memmap}). Finally the head
    * gets {@code new_order} ({@code folio_set_order}, or {@code ClearPageCompound} and order 0).
-   * The head's fields are read locally (it is frozen and locked by this CPU). Context: folio
-   * frozen, xa_lock held.
+   * The head's fields are read locally (it is frozen and locked by this CPU). Returns nothing.
+   * Context: folio frozen, xa_lock held.
    */
   public static final class SplitFolioToOrder extends Routine<SplitFolioToOrder.Pc> {
     /** Steps. */
@@ -250,7 +251,8 @@ public final class HugeMemory {
 
   /**
    * {@code __split_unmapped_folio(folio, new_order, split_at, xas, mapping, uniform)}
-   * (mm/huge_memory.c) in the {@link SplitVersion} given: for {@code split_order} from
+   * (mm/huge_memory.c, v6.15 - v6.18 or 577a1f495fd7: the {@link SplitVersion} given): for
+   * {@code split_order} from
    * {@code new_order} (uniform) or {@code old_order - 1} (non-uniform) down to {@code new_order}:
    * the XArray step (uniform: {@code xas_split(xas, folio, old_order)}; non-uniform:
    * {@code xas_set_order(xas, folio->index, split_order)} and {@code xas_try_split(xas, entry,
@@ -427,12 +429,21 @@ public final class HugeMemory {
       return this;
     }
 
-    /** {@code split_huge_page_to_list_to_order(page, NULL, new_order)}: uniform, split_at = head. */
+    /**
+     * Binds the arguments of {@code split_huge_page_to_list_to_order(page, NULL, new_order)}
+     * (include/linux/huge_mm.h, v6.18): a uniform split, {@code split_at} = the head,
+     * {@code lock_at} = {@code page}. Returns this frame. Context: the caller will call it with
+     * the folio locked and referenced.
+     */
     public FolioSplit onUniform(Folio folio, int newOrder, Page lockAt) {
       return on(folio, newOrder, folio.page(0), lockAt, true);
     }
 
-    /** {@code folio_split(folio, new_order, split_at, NULL)}: non-uniform, lock_at = head. */
+    /**
+     * Binds the arguments of {@code folio_split(folio, new_order, split_at, NULL)}
+     * (mm/huge_memory.c, v6.18): a non-uniform split, {@code lock_at} = the head. Returns this
+     * frame. Context: the caller will call it with the folio locked and referenced.
+     */
     public FolioSplit onNonUniform(Folio folio, int newOrder, Page splitAt) {
       return on(folio, newOrder, splitAt, folio.page(0), false);
     }
@@ -615,9 +626,10 @@ public final class HugeMemory {
     }
 
     /**
-     * {@code folio_expected_ref_count(folio)} for an unmapped page-cache piece this CPU holds
-     * frozen: {@code folio_nr_pages} for the page cache, +1 with {@code PG_private}; read locally
-     * (nobody else can write a frozen piece's fields).
+     * {@code folio_expected_ref_count(folio)} (include/linux/mm.h, v6.18) for a page-cache piece
+     * this CPU holds frozen: {@code folio_nr_pages} if it has a mapping, +1 with
+     * {@code PG_private}, + its mapcount; read locally (nobody else can write a frozen piece's
+     * fields). Returns that count. Context: the piece is frozen and locked by this CPU.
      */
     private static long expectedRefCount(Folio f) {
       long n = f.peekMapping() != null ? f.peekNrPages() : 0;

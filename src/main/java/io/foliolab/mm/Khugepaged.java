@@ -27,7 +27,10 @@ import java.util.List;
 public final class Khugepaged {
   private Khugepaged() {}
 
-  /** {@code SCAN_SUCCEED} and the failures {@code collapse_file} can return here. */
+  /**
+   * {@code SCAN_SUCCEED} and the failures {@code collapse_file} can return here (the
+   * {@code enum scan_result} of mm/khugepaged.c, v5.8).
+   */
   public enum ScanResult { SCAN_SUCCEED, SCAN_PAGE_LOCK, SCAN_TRUNCATED, SCAN_PAGE_COUNT }
 
   /** The builds and patches modelled; each names what differs. */
@@ -71,7 +74,8 @@ public final class Khugepaged {
   // ===============================================================================================
 
   /**
-   * The free huge pages the buddy allocator hands to khugepaged, created at set-up (free:
+   * The free huge pages the buddy allocator (mm/page_alloc.c, v5.8) hands to khugepaged
+   * (mm/khugepaged.c, v5.8), created at set-up (free:
    * refcount 0), in allocation order. {@code __alloc_pages_node(node, gfp, HPAGE_PMD_ORDER)} /
    * {@code khugepaged_alloc_hugepage} takes the next one; {@code prep_new_page} sets its refcount
    * to 1 ({@code set_page_refcounted}, one atomic store). Allocation never fails in the model.
@@ -95,7 +99,14 @@ public final class Khugepaged {
       return pages;
     }
 
-    /** Allocates the next page as this step's one action. */
+    /**
+     * {@code khugepaged_alloc_hugepage} (mm/khugepaged.c, v5.8, non-NUMA; through
+     * {@code __alloc_pages_node} and {@code prep_new_page}): takes the next free page and sets its
+     * refcount to 1 as this step's one action. Returns the page. Context: the khugepaged
+     * kthread; never fails in the model.
+     *
+     * @throws IllegalStateException if the pool is exhausted (the scenario needs more pages)
+     */
     Folio alloc(Cpu cpu) {
       if (next >= pages.size()) {
         throw new IllegalStateException("huge page pool of " + pages.size()

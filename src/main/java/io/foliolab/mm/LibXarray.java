@@ -14,7 +14,8 @@ import io.foliolab.xarray.XaNode;
 import io.foliolab.xarray.XaState;
 
 /**
- * lib/xarray.c (and the inline readers of include/linux/xarray.h) RCU read side as step programs:
+ * lib/xarray.c (and the inline readers of include/linux/xarray.h), v6.18 unless a routine says
+ * otherwise: the RCU read side as step programs:
  * {@code xas_load}, {@code xas_reload}, {@code xas_find} and {@code xas_find_marked}, each a
  * {@link Routine} that performs exactly one load of a shared XArray word per step, through the
  * array's public load primitives ({@link XArray#loadHead}, {@link XArray#loadSlot},
@@ -46,7 +47,10 @@ import io.foliolab.xarray.XaState;
 public final class LibXarray {
   private LibXarray() {}
 
-  /** {@code xas_find_marked}'s treatment of a sibling slot found through the mark bitmap. */
+  /**
+   * {@code xas_find_marked}'s (lib/xarray.c) treatment of a sibling slot found through the mark
+   * bitmap.
+   */
   public enum FindMarked {
     /**
      * v6.18 (as {@link XaState#findMarked} models it): a sibling entry found through the mark
@@ -386,7 +390,11 @@ public final class LibXarray {
     }
   }
 
-  /** {@code xas_move_index} with the node's shift already loaded. */
+  /**
+   * {@code xas_move_index(xas, offset)} (lib/xarray.c, static, v6.18) with the node's shift
+   * already loaded by the calling step: moves {@code xa_index} to the first index of slot
+   * {@code off}. Returns nothing. Context: RCU; touches only the cursor.
+   */
   private static void moveIndex(XaState xas, int shift, long off) {
     long index = xas.index();
     index &= (~(long) mask(xas.xa())) << shift;
@@ -726,6 +734,10 @@ public final class LibXarray {
    * 0 if it returned NULL; otherwise {@code xas_get_order} (0 for an entry in the head). Returns
    * the order, which may be stale by the time it is returned. Context: takes and releases the RCU
    * read lock.
+   *
+   * <p>Both this and {@link XaLoad} walk with {@link XasLoad}; they share only the RCU frame
+   * around the call, and stay apart because the kernel functions differ ({@code xa_get_order} has
+   * no {@code xas_retry} loop and goes on to {@code xas_get_order}) and so do their step labels.
    */
   public static final class XaGetOrder extends Routine<XaGetOrder.Pc> {
     /** Steps. */

@@ -6,7 +6,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import io.foliolab.sim.Machine;
 
 /**
- * The {@code struct page}s of one folio allocation (a piece of the kernel's memmap): page 0 is the
+ * The {@code struct page}s (include/linux/mm_types.h, v6.18) of one folio allocation (a piece of
+ * the kernel's memmap): page 0 is the
  * head of the allocated folio, pages 1 .. 2^order - 1 its tails. A split turns some tail pages
  * into heads of new folios ({@code __split_folio_to_order}); this class keeps, per page, which
  * head it belongs to ({@code compound_head}).
@@ -52,19 +53,31 @@ public final class Memmap {
     return new Page(this, pos);
   }
 
-  /** {@code page_folio} of page {@code pos}. */
+  /**
+   * {@code page_folio(page)} (include/linux/page-flags.h, v6.18) of page {@code pos}: returns the
+   * folio its {@code compound_head} names. Context: see the class comment (no access).
+   */
   Folio folioOf(int pos) {
     return struct(headOf[pos]);
   }
 
-  /** Sets {@code compound_head} of pages [from, from + n) to the head at {@code from}. */
+  /**
+   * Sets {@code compound_head} of pages [from, from + n) to the head at {@code from}, as
+   * {@code prep_compound_page} (mm/page_alloc.c, v6.18) does for each tail when
+   * {@code __split_folio_to_order} makes a new head. Returns nothing.
+   * Context: the splitting CPU, folio frozen (no access; see the class comment).
+   */
   void setHead(int from, int n) {
     for (int i = from; i < from + n; i++) {
       headOf[i] = from;
     }
   }
 
-  /** Position just past the folio whose head is at {@code pos} ({@code folio_next}). */
+  /**
+   * {@code folio_next(folio)} (include/linux/mm.h, v6.18) for the folio whose head is at
+   * {@code pos}: returns the position just past it. Context: the folio's order is stable (no
+   * access).
+   */
   int next(int pos) {
     return pos + (1 << struct(pos).peekOrder());
   }

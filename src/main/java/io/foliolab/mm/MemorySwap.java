@@ -17,7 +17,8 @@ public final class MemorySwap {
   /**
    * A read access by a process to the page mapped by page-table entry {@code pte} of {@code mm}:
    * the hardware walk reads the entry; present: done; a swap entry: the page fault
-   * ({@code handle_mm_fault} → {@code handle_pte_fault}) calls {@link DoSwapPage}. Returns 0 or
+   * ({@code handle_mm_fault} → {@code handle_pte_fault}, mm/memory.c, v6.16) calls
+   * {@link DoSwapPage}. Returns 0 or
    * the fault's {@code vm_fault_t}. Context: process context, mmap lock (or per-VMA lock) held
    * for read (not modelled).
    */

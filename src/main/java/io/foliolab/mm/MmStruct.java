@@ -65,7 +65,10 @@ public final class MmStruct {
     return anonVma;
   }
 
-  /** {@code linear_page_index(vma, address)} of page-table entry {@code pte}. */
+  /**
+   * {@code linear_page_index(vma, address)} (include/linux/pagemap.h, v6.16) of page-table entry
+   * {@code pte}: returns the index fixed at set-up (no access). Context: any.
+   */
   public long linearIndex(int pte) {
     pteRef(pte);
     return linearIndex.get(pte);
@@ -83,13 +86,20 @@ public final class MmStruct {
     return RESIDENT_PAGE_TYPES[type];
   }
 
-  /** {@code add_mm_counter(mm, member, value)}: one atomic add. */
+  /**
+   * {@code add_mm_counter(mm, member, value)} (include/linux/mm.h, v6.16): one atomic add to the
+   * per-mm counter (the kernel's per-CPU counter sum is modelled as one atomic). Returns nothing.
+   * Context: any; usually under the page-table lock.
+   */
   public void addCounter(Cpu cpu, int type, long value) {
     counterName(type);
     cpu.atomicAdd(rss[type], value);
   }
 
-  /** {@code get_mm_counter(mm, member)} without an access: for assertions and dumps. */
+  /**
+   * {@code get_mm_counter(mm, member)} (include/linux/mm.h, v6.16) without an access: returns the
+   * counter. Context: assertions and dumps only.
+   */
   public long peekCounter(int type) {
     counterName(type);
     return rss[type].peek();
@@ -113,14 +123,18 @@ public final class MmStruct {
   }
 
   /**
-   * Loads page-table entry {@code pte} ({@code ptep_get}): a {@link Page} (present), a
-   * {@link SwpEntry} (swapped out) or null.
+   * Loads page-table entry {@code pte} ({@code ptep_get}, include/linux/pgtable.h, v6.16):
+   * returns a {@link Page} (present), a {@link SwpEntry} (swapped out) or null. Context: any
+   * (the page-table lock is not modelled; see the class comment).
    */
   public Object readPte(Cpu cpu, int pte) {
     return cpu.read(pteRef(pte));
   }
 
-  /** Stores page-table entry {@code pte} ({@code set_pte_at}): a page, a swap entry or null. */
+  /**
+   * Stores page-table entry {@code pte} ({@code set_pte_at}, include/linux/pgtable.h, v6.16): a
+   * page, a swap entry or null. Returns nothing. Context: the page-table lock (not modelled).
+   */
   public void setPte(Cpu cpu, int pte, Object value) {
     checkArgument(value == null || value instanceof Page || value instanceof SwpEntry,
         "a page-table entry holds a Page, a SwpEntry or null, not %s", value);
@@ -142,7 +156,8 @@ public final class MmStruct {
    * {@code mm_counter(folio)} (include/linux/mm.h, v6.16) on the folio's current state, without
    * an access: {@code MM_ANONPAGES} if {@code folio_test_anon} ({@code folio->mapping} has
    * {@code PAGE_MAPPING_ANON}), else {@code mm_counter_file}: {@code MM_SHMEMPAGES} if
-   * {@code PG_swapbacked}, else {@code MM_FILEPAGES}.
+   * {@code PG_swapbacked}, else {@code MM_FILEPAGES}. Returns the counter's index. Context: any;
+   * no access.
    */
   public static int mmCounter(Folio folio) {
     if (folio.peekMappingWord() instanceof AnonVma) {
@@ -158,7 +173,7 @@ public final class MmStruct {
    * is now); a swap entry subtracts one from {@code MM_SWAPENTS}. Then {@code check_mm}
    * (kernel/fork.c): for every counter whose sum is not 0, {@code "BUG: Bad rss-counter state
    * mm:%p type:%s val:%ld"}. Returns those lines joined by newlines, or null if every counter is
-   * 0. Runs once, without accesses (every CPU has finished).
+   * 0. Runs once, without accesses. Context: at exit, when every CPU has finished.
    */
   public String exitMmap() {
     long[] sum = new long[NR_MM_COUNTERS];

@@ -133,7 +133,10 @@ public final class PageFlags {
     return j.toString();
   }
 
-  /** {@code flags: 0x1ad(locked|waiters|...)}: the flags line of {@code dump_page}. */
+  /**
+   * {@code flags: 0x1ad(locked|waiters|...)}: returns the flags line of {@code dump_page}
+   * ({@code __dump_folio}, mm/debug.c, v6.18). Context: failure reporting; no access.
+   */
   public static String dumpLine(long flags) {
     return "flags: 0x" + Long.toHexString(flags) + "(" + describe(flags) + ")";
   }

@@ -47,7 +47,7 @@ public final class PageWriteback {
    * {@code PAGECACHE_TAG_DIRTY} on the folio's entry ({@code __xa_set_mark(&mapping->i_pages,
    * folio_index(folio), PAGECACHE_TAG_DIRTY)}: the canonical slot of a multi-index entry, and the
    * slots above it). The uptodate WARN and {@code folio_account_dirtied} are not modelled.
-   * Context: takes the mapping's xa_lock.
+   * Returns nothing. Context: takes the mapping's xa_lock.
    */
   public static final class FolioMarkDirtyTag extends Routine<FolioMarkDirtyTag.Pc> {
     /** Steps. */
@@ -146,6 +146,8 @@ public final class PageWriteback {
    * ({@code folio_test_reclaim} / {@code folio_clear_reclaim}) and call the mapping's
    * {@code ->dirty_folio} ({@link FilemapDirtyFolio}); without one, {@code noop_dirty_folio}
    * ({@code folio_test_set_dirty} if not dirty, no tag). Returns whether the folio became dirty.
+   * Context: folio locked or otherwise pinned against truncation, as the kernel requires; takes
+   * the mapping's xa_lock inside {@link FolioMarkDirtyTag}.
    */
   public static final class FolioMarkDirty extends Routine<FolioMarkDirty.Pc> {
     /** Steps. */
@@ -211,7 +213,8 @@ public final class PageWriteback {
    * The {@code xas_pause} / unlock / {@code cond_resched} every {@code XA_CHECK_SCHED} (4096)
    * entries never happens in the modelled ranges. The walk is the XArray model's
    * {@link XaState#findMarked} (the v6.18 form, which skips marked sibling slots; a 2024 kernel
-   * would tag them too). One write-side operation. Context: takes the mapping's xa_lock.
+   * would tag them too). One write-side operation. Returns nothing. Context: takes the mapping's
+   * xa_lock.
    */
   public static final class TagPagesForWriteback extends Routine<TagPagesForWriteback.Pc> {
     /** Steps. */
@@ -303,8 +306,8 @@ public final class PageWriteback {
    * {@code xas_set_mark(PAGECACHE_TAG_WRITEBACK)}, {@code xas_clear_mark(PAGECACHE_TAG_DIRTY)} if
    * the folio is no longer dirty, and {@code xas_clear_mark(PAGECACHE_TAG_TOWRITE)}; the mark
    * updates are one write-side operation. The bdi and inode writeback accounting and
-   * {@code sb_mark_inode_writeback} are not modelled. Context: folio locked; takes the mapping's
-   * xa_lock.
+   * {@code sb_mark_inode_writeback} are not modelled. Returns nothing. Context: folio locked;
+   * takes the mapping's xa_lock.
    */
   public static final class FolioStartWriteback extends Routine<FolioStartWriteback.Pc> {
     /** Steps. */

@@ -40,7 +40,10 @@ import io.foliolab.xarray.XaState;
 public final class Shmem {
   private Shmem() {}
 
-  /** The forms of {@code shmem_swapin_folio} and {@code shmem_add_to_page_cache} modelled. */
+  /**
+   * The forms of {@code shmem_swapin_folio} and {@code shmem_add_to_page_cache} (mm/shmem.c)
+   * modelled.
+   */
   public enum SwapinVersion {
     /**
      * v6.16 (with d53c78fffe7a "mm/shmem: use xas_try_split() in shmem_split_large_entry()",
@@ -85,7 +88,9 @@ public final class Shmem {
     }
   }
 
-  /** {@code enum sgp_type} (include/linux/shmem_fs.h): what {@code shmem_get_folio} may do. */
+  /**
+   * {@code enum sgp_type} (include/linux/shmem_fs.h, v6.16): what {@code shmem_get_folio} may do.
+   */
   public enum Sgp {
     /** Do not allocate; a hole gives NULL (a read). */
     SGP_READ,
@@ -136,22 +141,11 @@ public final class Shmem {
     return -xaErrno;
   }
 
-  /** {@code xas_lock_irq}: the spinlock (one blocking action) and the model's own lock flag. */
-  static void xaLockIrq(Cpu cpu, AddressSpace mapping) {
-    cpu.lock(mapping.xaLock());
-    mapping.iPages().xaLock();
-  }
-
-  /** {@code xas_unlock_irq}: the release (one action), then the model's own lock flag. */
-  static void xaUnlockIrq(Cpu cpu, AddressSpace mapping) {
-    cpu.unlock(mapping.xaLock());
-    mapping.iPages().xaUnlock();
-  }
-
   /**
    * {@code folio_wait_writeback(folio)} (mm/page-writeback.c, v6.16): while
    * {@code folio_test_writeback}, sleep on the folio's {@code PG_writeback} wait queue (a retry
-   * loop of the machine: the CPU runs again once the flags change). Context: may sleep.
+   * loop of the machine: the CPU runs again once the flags change). Returns nothing. Context: may
+   * sleep.
    */
   static final class FolioWaitWriteback extends Routine<FolioWaitWriteback.Pc> {
     enum Pc { folio_test_writeback }
@@ -302,7 +296,7 @@ public final class Shmem {
     protected void step(Cpu cpu) {
       switch (pc) {
         case xas_lock_irq:
-          xaLockIrq(cpu, inode.mapping);
+          inode.mapping.xaLockIrq(cpu);
           pc = Pc.split;
           return;
         case split:
@@ -310,7 +304,7 @@ public final class Shmem {
           pc = Pc.xas_unlock_irq;
           return;
         case xas_unlock_irq:
-          xaUnlockIrq(cpu, inode.mapping);
+          inode.mapping.xaUnlockIrq(cpu);
           pc = Pc.xas_nomem;
           return;
         case xas_nomem:
@@ -441,7 +435,7 @@ public final class Shmem {
           pc = Pc.xas_lock_irq;
           return;
         case xas_lock_irq:
-          xaLockIrq(cpu, mapping);
+          mapping.xaLockIrq(cpu);
           pc = Pc.store;
           return;
         case store:
@@ -449,7 +443,7 @@ public final class Shmem {
           pc = Pc.xas_unlock_irq;
           return;
         case xas_unlock_irq:
-          xaUnlockIrq(cpu, mapping);
+          mapping.xaUnlockIrq(cpu);
           pc = Pc.xas_nomem;
           return;
         case xas_nomem:
@@ -1298,7 +1292,7 @@ public final class Shmem {
     protected void step(Cpu cpu) {
       switch (pc) {
         case xa_lock_irq:
-          xaLockIrq(cpu, mapping);
+          mapping.xaLockIrq(cpu);
           pc = Pc.shmem_replace_entry;
           return;
         case shmem_replace_entry:
@@ -1320,7 +1314,7 @@ public final class Shmem {
           pc = Pc.xa_unlock_irq;
           return;
         case xa_unlock_irq:
-          xaUnlockIrq(cpu, mapping);
+          mapping.xaUnlockIrq(cpu);
           pc = Pc.folio_put_refs;
           return;
         case folio_put_refs:

@@ -168,9 +168,10 @@ public final class SwapInfo {
   }
 
   /**
-   * {@code unlock_cluster()}: the step's one access to the cluster: a read-modify-write if the
-   * critical section changed the map, a read if it only looked (a read-only critical section
-   * commutes with every other read-only one).
+   * {@code unlock_cluster(ci)} (mm/swapfile.c, v6.16): the step's one access to the cluster: a
+   * read-modify-write if the critical section changed the map, a read if it only looked (a
+   * read-only critical section commutes with every other read-only one). Returns nothing.
+   * Context: ends the critical section {@link #begin} opened in the same step.
    */
   private void commit(Cpu cpu, SwapMap before, SwapMap after) {
     if (after == before) {
@@ -185,7 +186,7 @@ public final class SwapInfo {
    * (mm/swapfile.c, v6.16): under the cluster lock, first checks every slot (a free slot:
    * {@code -ENOENT}; a slot with {@code SWAP_HAS_CACHE} already: {@code -EEXIST}), then sets
    * {@code SWAP_HAS_CACHE} on all of them. Returns 0 or the errno ({@link ErrPtr} constants).
-   * One step.
+   * One step. Context: takes and releases the swap cluster lock ({@code ci->lock}) within the step.
    */
   public int swapcachePrepare(Cpu cpu, SwpEntry entry, int nr) {
     checkRange(entry, nr);
@@ -215,7 +216,8 @@ public final class SwapInfo {
   /**
    * {@code swap_duplicate_nr(entry, nr)} (mm/swapfile.c, v6.16; shmem's reference to the slots of
    * a folio it swaps out, which replaced {@code SWAP_MAP_SHMEM}): under the cluster lock, adds
-   * one to the count of each slot. One step.
+   * one to the count of each slot. One step. Returns nothing. Context: takes and releases the swap
+   * cluster lock ({@code ci->lock}) within the step.
    *
    * @throws IllegalStateException if a slot is free or its count would exceed
    *     {@link #SWAP_MAP_MAX} (count continuation is not modelled)
@@ -238,10 +240,12 @@ public final class SwapInfo {
   }
 
   /**
-   * {@code cluster_swap_free_nr(si, offset, nr, usage)} for {@code usage} 1 (one reference) or
-   * {@link #SWAP_HAS_CACHE}: drops that usage from each slot; a slot left with neither a count
-   * nor the cache bit is freed ({@code swap_entries_free}). Dropping a usage the slot does not
-   * have is the kernel's "Bad swap" report, here an {@link IllegalStateException}.
+   * {@code cluster_swap_free_nr(si, offset, nr, usage)} (mm/swapfile.c, v6.16) for {@code usage} 1
+   * (one reference) or {@link #SWAP_HAS_CACHE}: drops that usage from each slot; a slot left with
+   * neither a count nor the cache bit is freed ({@code swap_entries_free}). Dropping a usage the
+   * slot does not have is the kernel's "Bad swap" report, here an {@link IllegalStateException}.
+   * Returns nothing. Context: takes and releases the swap cluster lock ({@code ci->lock}) within
+   * the step.
    */
   private void put(Cpu cpu, SwpEntry entry, int nr, int usage, String what) {
     checkRange(entry, nr);
@@ -272,7 +276,8 @@ public final class SwapInfo {
 
   /**
    * {@code swapcache_clear(si, entry, nr)} (mm/swapfile.c, v6.16): clears
-   * {@code SWAP_HAS_CACHE} on the slots (freeing those with count 0). One step.
+   * {@code SWAP_HAS_CACHE} on the slots (freeing those with count 0). One step. Returns
+   * nothing. Context: takes and releases the swap cluster lock ({@code ci->lock}) within the step.
    */
   public void swapcacheClear(Cpu cpu, SwpEntry entry, int nr) {
     put(cpu, entry, nr, SWAP_HAS_CACHE, "swapcache_clear");
@@ -281,6 +286,8 @@ public final class SwapInfo {
   /**
    * {@code put_swap_folio(folio, entry)} (mm/swapfile.c, v6.16), after the folio left the swap
    * cache: clears {@code SWAP_HAS_CACHE} on its slots (freeing those with count 0). One step.
+   * Returns nothing. Context: takes and releases the swap cluster lock ({@code ci->lock}) within
+   * the step.
    */
   public void putSwapFolio(Cpu cpu, SwpEntry entry, int nr) {
     put(cpu, entry, nr, SWAP_HAS_CACHE, "put_swap_folio");
@@ -288,15 +295,17 @@ public final class SwapInfo {
 
   /**
    * {@code swap_free_nr(entry, nr)} (mm/swapfile.c, v6.16): drops one reference from each slot
-   * (freeing those left with no count and no cache). One step.
+   * (freeing those left with no count and no cache). One step. Returns nothing. Context: takes and
+   * releases the swap cluster lock ({@code ci->lock}) within the step.
    */
   public void swapFreeNr(Cpu cpu, SwpEntry entry, int nr) {
     put(cpu, entry, nr, 1, "swap_free_nr");
   }
 
   /**
-   * {@code swap_entry_swapped(si, entry)} (mm/swapfile.c, v6.16): under the cluster lock, whether
-   * the slot's count is not 0 (someone still references the entry). One step.
+   * {@code swap_entry_swapped(si, entry)} (mm/swapfile.c, v6.16): under the cluster lock, returns
+   * whether the slot's count is not 0 (someone still references the entry). One step. Context:
+   * takes and releases the swap cluster lock ({@code ci->lock}) within the step.
    */
   public boolean swapEntrySwapped(Cpu cpu, SwpEntry entry) {
     checkRange(entry, 1);
@@ -307,9 +316,9 @@ public final class SwapInfo {
 
   /**
    * {@code folio_swapped(folio)} for a folio in the swap cache at {@code entry} (mm/swapfile.c,
-   * v6.16: {@code swap_page_trans_huge_swapped} under the cluster lock): whether any of its
+   * v6.16: {@code swap_page_trans_huge_swapped} under the cluster lock): returns whether any of its
    * {@code nr} slots still has a reference count (a page table or shmem mapping holds the entry).
-   * One step.
+   * One step. Context: takes and releases the swap cluster lock ({@code ci->lock}) within the step.
    */
   public boolean folioSwapped(Cpu cpu, SwpEntry entry, int nr) {
     checkRange(entry, nr);
@@ -328,7 +337,8 @@ public final class SwapInfo {
    * {@code swap_alloc_fast} / {@code swap_alloc_slow} → {@code cluster_alloc_swap_entry(si,
    * order, SWAP_HAS_CACHE)}): under the cluster lock, the first free, naturally aligned run of
    * 2^order slots gets {@code SWAP_HAS_CACHE}. Returns its first entry, or null if the device has
-   * no such run (the caller fails with -ENOMEM). One step.
+   * no such run (the caller fails with -ENOMEM). One step. Context: takes and releases the swap
+   * cluster lock ({@code ci->lock}) within the step.
    */
   public SwpEntry allocHasCache(Cpu cpu, int order) {
     checkArgument(order >= 0 && order <= 9, "swap allocation order %s must be in 0..9", order);
@@ -352,7 +362,10 @@ public final class SwapInfo {
   // ---------------------------------------------------------------------------------------------
   // Peeks (no access): for assertions, dumps and failure subjects.
 
-  /** The reference count of slot {@code offset} ({@code swap_count}), without an access. */
+  /**
+   * The reference count of slot {@code offset}, without an access: {@code swap_count}
+   * (mm/swapfile.c, v6.16) of its map byte. Returns it. Context: assertions and dumps only.
+   */
   public int peekCount(long offset) {
     return cluster.peek().get(offset) & ~SWAP_HAS_CACHE;
   }

@@ -82,7 +82,12 @@ public final class SwapState {
     folio.priv.init(entry);
   }
 
-  /** {@code VM_BUG_ON_FOLIO(condition, folio)}: a BUG with the folio's dump. */
+  /**
+   * {@code VM_BUG_ON_FOLIO(condition, folio)} (include/linux/mmdebug.h, v6.16, with
+   * {@code CONFIG_DEBUG_VM}): if {@code condition} holds, a BUG with the folio's dump (the
+   * execution ends). Returns normally otherwise. Context: any; the folio is read without
+   * accesses.
+   */
   static void bugOnFolio(Cpu cpu, boolean condition, Folio folio, String message) {
     if (condition) {
       cpu.bug(message, folio.subject(message, -1));
@@ -242,7 +247,7 @@ public final class SwapState {
    * {@code __delete_from_swap_cache(folio, entry, shadow)} (mm/swap_state.c, v6.16), called with
    * the swap cache's {@code xa_lock} held and the folio locked: one store per slot (NULL: shadows
    * are not kept), then {@code folio->swap.val = 0} and {@code folio_clear_swapcache}. The cache's
-   * references are dropped by the caller. Context: xa_lock held.
+   * references are dropped by the caller. Returns nothing. Context: xa_lock held.
    */
   public static final class DeleteFromSwapCacheLocked
       extends Routine<DeleteFromSwapCacheLocked.Pc> {
@@ -296,8 +301,8 @@ public final class SwapState {
    * {@code delete_from_swap_cache(folio)} (mm/swap_state.c, v6.16), folio locked:
    * {@code entry = folio->swap}; {@code xa_lock_irq}; {@code __delete_from_swap_cache};
    * {@code xa_unlock_irq}; {@code put_swap_folio(folio, entry)} (clears {@code SWAP_HAS_CACHE});
-   * {@code folio_ref_sub(folio, nr)}. Context: folio locked; takes the swap cache's xa_lock and
-   * the cluster lock.
+   * {@code folio_ref_sub(folio, nr)}. Returns nothing. Context: folio locked; takes the swap
+   * cache's xa_lock and the cluster lock.
    */
   public static final class DeleteFromSwapCache extends Routine<DeleteFromSwapCache.Pc> {
     /** Steps. */

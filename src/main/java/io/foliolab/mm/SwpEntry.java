@@ -35,7 +35,10 @@ public record SwpEntry(int type, long offset) {
         "swap offset %s must be in 0..%s", offset, SWP_OFFSET_MASK);
   }
 
-  /** {@code swp_entry(type, offset)}. */
+  /**
+   * {@code swp_entry(type, offset)} (include/linux/swapops.h, v6.16): returns the entry. Context:
+   * any.
+   */
   public static SwpEntry of(int type, long offset) {
     return new SwpEntry(type, offset);
   }
@@ -55,13 +58,17 @@ public record SwpEntry(int type, long offset) {
     return new SwpEntry((int) (val >>> SWP_TYPE_SHIFT), val & SWP_OFFSET_MASK);
   }
 
-  /** {@code swp_to_radix_entry(entry)}: {@code xa_mk_value(entry.val)}. */
+  /**
+   * {@code swp_to_radix_entry(entry)} (include/linux/swapops.h, v6.16): returns
+   * {@code xa_mk_value(entry.val)}, the value entry shmem stores in the page cache. Context: any.
+   */
   public XaValue toRadix() {
     return XaEntry.mkValue(val());
   }
 
   /**
-   * {@code radix_to_swp_entry(entry)}: the swap entry a shmem value entry holds.
+   * {@code radix_to_swp_entry(entry)} (include/linux/swapops.h, v6.16): returns the swap entry a
+   * shmem value entry holds. Context: any.
    *
    * @throws IllegalArgumentException if {@code entry} is not a value entry
    */
@@ -71,7 +78,10 @@ public record SwpEntry(int type, long offset) {
     return ofVal(XaEntry.toValue(entry));
   }
 
-  /** {@code swp_entry(swp_type(e), swp_offset(e) + n)}. */
+  /**
+   * {@code swp_entry(swp_type(e), swp_offset(e) + n)} (include/linux/swapops.h, v6.16): returns
+   * the entry {@code n} slots further on the same device. Context: any.
+   */
   public SwpEntry plus(long n) {
     return new SwpEntry(type, offset + n);
   }

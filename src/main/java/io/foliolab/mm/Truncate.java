@@ -164,7 +164,8 @@ public final class Truncate {
    * punch): entered, as the kernel enters {@code truncate_inode_partial_folio}, with the folio
    * locked and referenced (by the lookup {@code __filemap_get_folio(FGP_LOCK)}, done in the
    * initial state); calls {@code truncate_inode_partial_folio(folio, lstart, lend)}, then
-   * {@code folio_unlock} and {@code folio_put}. Returns the partial-folio result.
+   * {@code folio_unlock} and {@code folio_put}. Returns the partial-folio result. Context:
+   * process; folio locked and referenced on entry, unlocked and put on return.
    */
   public static final class TruncatePartialFolioRange
       extends Routine<TruncatePartialFolioRange.Pc> {

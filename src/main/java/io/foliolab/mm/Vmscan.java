@@ -10,9 +10,11 @@ import io.foliolab.sim.StepNames;
 import io.foliolab.xarray.XaValue;
 
 /**
- * mm/vmscan.c: page reclaim evicting a clean page-cache folio and leaving a workingset shadow
- * entry behind ({@code __remove_mapping}), and the piece of {@code shrink_inactive_list} that
- * takes one folio off the LRU, tries to free it, and puts it back if it cannot.
+ * mm/vmscan.c, v6.9 (the swap-cache branch of {@code __remove_mapping}: v6.16): page reclaim
+ * evicting a clean page-cache folio and leaving a workingset shadow
+ * entry behind, or a clean swap-cache folio ({@code __remove_mapping}, both branches), and the
+ * piece of {@code shrink_inactive_list} that takes one file folio off the LRU, tries to free it,
+ * and puts it back if it cannot. The swap-out side of reclaim is in {@link VmscanSwap}.
  */
 public final class Vmscan {
   private Vmscan() {}
@@ -20,73 +22,114 @@ public final class Vmscan {
   /** The memory-pressure event that wakes reclaim (kswapd or direct reclaim) in a scenario. */
   public static final ChoicePoint RECLAIM = ChoicePoint.agent("reclaim");
 
+  /** {@code eviction}, the workingset eviction counter a shadow entry records, if it is >= 0. */
+  private static long checkEviction(long eviction) {
+    checkArgument(eviction >= 0, "eviction counter %s must be >= 0", eviction);
+    return eviction;
+  }
+
   // ===============================================================================================
 
   /**
-   * {@code __remove_mapping(mapping, folio, reclaimed = true, target_memcg)} (mm/vmscan.c, v6.9;
-   * unchanged in what is modelled through v6.18) for a page-cache (not swap-cache) folio.
-   * Entered with the folio locked and isolated (the caller holds the isolation reference).
+   * {@code __remove_mapping(mapping, folio, reclaimed = true, target_memcg)} (mm/vmscan.c) for a
+   * folio locked and isolated by the caller (which holds the isolation reference): a page-cache
+   * folio (v6.9; unchanged in what is modelled through v6.18), bound with
+   * {@link #on(AddressSpace, Folio, long)}, or a swap-cache folio (v6.16, the swap cache before the
+   * 6.18 swap-table rework), bound with {@link #on(SwapState, Folio)}.
    *
    * <ol>
-   *   <li>{@code BUG_ON(!folio_test_locked(folio))}, {@code BUG_ON(mapping !=
-   *       folio_mapping(folio))};
-   *   <li>{@code xa_lock_irq(&mapping->i_pages)};
+   *   <li>{@code xa_lock_irq(&mapping->i_pages)} (the swap cache's for a swap-cache folio);
+   *       {@code BUG_ON(!folio_test_locked(folio))};
    *   <li>the refcount freeze protocol: {@code folio_ref_freeze(folio, 1 + folio_nr_pages)} (the
-   *       page cache's references plus the isolation reference; any other holder, e.g. a
-   *       lockless lookup that took a speculative reference, makes it fail: {@code cannot_free});
+   *       cache's references plus the isolation reference; any other holder, e.g. a lockless
+   *       lookup that took a speculative reference, makes it fail: {@code cannot_free});
    *   <li>{@code folio_test_dirty} after the freeze (the atomic orders it): dirty means
    *       {@code folio_ref_unfreeze} and {@code cannot_free};
-   *   <li>{@code shadow = workingset_eviction(folio, target_memcg)}: here the value entry
-   *       {@link Workingset#packShadow(long)} of the eviction counter the caller passes (the
-   *       kernel reads and advances the lruvec's non-resident age; modelled as a constant);
-   *   <li>{@code __filemap_remove_folio(folio, shadow)} (stores the shadow over the folio's
-   *       range, clears {@code folio->mapping});
-   *   <li>{@code xa_unlock_irq}; return 1 (the folio stays frozen at 0 and is freed by the
-   *       caller). {@code cannot_free:} {@code xa_unlock_irq}; return 0.
+   *   <li>{@code folio_test_swapcache(folio)} (stable under the folio lock; here, which cache the
+   *       call was bound to) chooses the branch:
+   *       <ul>
+   *         <li>page cache: {@code shadow = workingset_eviction(folio, target_memcg)}, here the
+   *             value entry {@link Workingset#packShadow} of the eviction counter the caller
+   *             passes (the kernel reads and advances the lruvec's non-resident age; modelled as
+   *             a constant); {@code __filemap_remove_folio(folio, shadow)} (stores the shadow
+   *             over the folio's range, clears {@code folio->mapping}); {@code xa_unlock_irq};
+   *         <li>swap cache: {@link SwapState.DeleteFromSwapCacheLocked} (no shadow: workingset
+   *             shadows in the swap cache are not modelled); {@code xa_unlock_irq};
+   *             {@code put_swap_folio};
+   *       </ul>
+   *   <li>return 1 (the folio stays frozen at 0 and is freed by the caller).
+   *       {@code cannot_free:} {@code xa_unlock_irq}; return 0.
    * </ol>
    *
-   * The inode's {@code i_lock}, taken around the xa_lock, is not modelled (no other modelled path
-   * takes it), nor are the memcg and {@code inode_add_lru} bookkeeping, nor
-   * {@code a_ops->free_folio} (none for XFS). Returns 1 or 0 ({@link Cpu#retval()}). Context:
-   * folio locked; takes the mapping's xa_lock.
+   * The inode's {@code i_lock}, taken around the xa_lock for a page-cache folio, is not modelled
+   * (no other modelled path takes it), nor are the memcg and {@code inode_add_lru} bookkeeping,
+   * nor {@code a_ops->free_folio} (none for XFS). Returns 1 or 0 ({@link Cpu#retval()}). Context:
+   * folio locked; takes the mapping's (or swap cache's) xa_lock, and the swap cluster lock for
+   * {@code put_swap_folio}.
    */
   public static final class RemoveMapping extends Routine<RemoveMapping.Pc> {
     /** Steps. */
     public enum Pc { xa_lock_irq, folio_ref_freeze, folio_test_dirty, folio_ref_unfreeze,
-      remove, xa_unlock_irq, cannot_free }
+      remove, delete_from_swap_cache, xa_unlock_irq, put_swap_folio, cannot_free }
 
     private static final StepNames<Pc> NAMES = StepNames.of("__remove_mapping", Pc.class);
     private final Filemap.FilemapRemoveFolio removeFolio = new Filemap.FilemapRemoveFolio();
+    private final SwapState.DeleteFromSwapCacheLocked deleteFromSwapCache =
+        new SwapState.DeleteFromSwapCacheLocked();
+    /** The page cache of a page-cache folio, or null. */
     private AddressSpace mapping;
+    /** The swap cache of a swap-cache folio, or null. */
+    private SwapState swapCache;
     private Folio folio;
     private long eviction;
     private long refcount;
+    private SwpEntry swap;
 
     public RemoveMapping() {
       super(NAMES);
     }
 
     /**
-     * Binds the arguments for the next call; {@code eviction} is the workingset eviction
-     * counter the shadow entry records.
+     * Binds the arguments for the next call, for a page-cache folio of {@code mapping};
+     * {@code eviction} is the workingset eviction counter the shadow entry records.
      */
     public RemoveMapping on(AddressSpace mapping, Folio folio, long eviction) {
       this.mapping = checkNotNull(mapping, "mapping");
+      this.swapCache = null;
       this.folio = checkNotNull(folio, "folio");
-      checkArgument(eviction >= 0, "eviction counter %s must be >= 0", eviction);
-      this.eviction = eviction;
+      this.eviction = checkEviction(eviction);
       return this;
+    }
+
+    /** Binds the arguments for the next call, for a folio in the swap cache {@code cache}. */
+    public RemoveMapping on(SwapState cache, Folio folio) {
+      this.mapping = null;
+      this.swapCache = checkNotNull(cache, "cache");
+      this.folio = checkNotNull(folio, "folio");
+      return this;
+    }
+
+    private void xaUnlockIrq(Cpu cpu) {
+      if (swapCache != null) {
+        cpu.unlock(swapCache.xaLock());
+      } else {
+        mapping.xaUnlockIrq(cpu);
+      }
     }
 
     @Override
     protected void step(Cpu cpu) {
       switch (pc) {
         case xa_lock_irq:
-          mapping.xaLockIrq(cpu);
+          if (swapCache != null) {
+            cpu.lock(swapCache.xaLock());
+          } else {
+            mapping.xaLockIrq(cpu);
+          }
           // BUG_ON(!folio_test_locked(folio)): the caller holds the folio lock; no other CPU
           // can clear it, so the read is local.
-          cpu.bugOn(!folio.peekFlag(PageFlags.PG_locked), "BUG_ON(!folio_test_locked(folio))",
-              folio.subject("BUG_ON(!folio_test_locked(folio))", -1));
+          SwapState.bugOnFolio(cpu, !folio.peekFlag(PageFlags.PG_locked), folio,
+              "BUG_ON(!folio_test_locked(folio))");
           pc = Pc.folio_ref_freeze;
           return;
         case folio_ref_freeze:
@@ -95,7 +138,11 @@ public final class Vmscan {
           pc = folio.refFreeze(cpu, refcount) ? Pc.folio_test_dirty : Pc.cannot_free;
           return;
         case folio_test_dirty:
-          pc = folio.test(cpu, PageFlags.PG_dirty) ? Pc.folio_ref_unfreeze : Pc.remove;
+          if (folio.test(cpu, PageFlags.PG_dirty)) {
+            pc = Pc.folio_ref_unfreeze;
+          } else {
+            pc = swapCache != null ? Pc.delete_from_swap_cache : Pc.remove;
+          }
           return;
         case folio_ref_unfreeze:
           folio.refUnfreeze(cpu, refcount);
@@ -108,12 +155,25 @@ public final class Vmscan {
           call(cpu, removeFolio.on(mapping, folio, shadow), Pc.xa_unlock_irq);
           return;
         }
+        case delete_from_swap_cache:
+          // folio->swap of a locked, frozen folio is stable.
+          swap = folio.peekSwap();
+          call(cpu, deleteFromSwapCache.on(swapCache, folio, swap), Pc.xa_unlock_irq);
+          return;
         case xa_unlock_irq:
-          mapping.xaUnlockIrq(cpu);
+          xaUnlockIrq(cpu);
+          if (swapCache != null) {
+            pc = Pc.put_swap_folio;
+            return;
+          }
+          cpu.ret(1);
+          return;
+        case put_swap_folio:
+          swapCache.swapInfo().putSwapFolio(cpu, swap, (int) folio.peekNrPages());
           cpu.ret(1);
           return;
         case cannot_free:
-          mapping.xaUnlockIrq(cpu);
+          xaUnlockIrq(cpu);
           cpu.ret(0);
           return;
       }
@@ -145,6 +205,10 @@ public final class Vmscan {
    *
    * Returns the number of folios reclaimed (0 or 1). Context: process (kswapd or direct
    * reclaim); takes the folio lock with trylock and the mapping's xa_lock.
+   *
+   * <p>{@link VmscanSwap.ShrinkFolio} models the same isolation and keep steps for a swap-backed
+   * folio (v6.16, under the labels of {@code shrink_folio_list}); the two stay separate because
+   * their step labels, which name the explored executions, differ.
    */
   public static final class ShrinkInactiveList extends Routine<ShrinkInactiveList.Pc> {
     /** Steps. */
@@ -165,8 +229,7 @@ public final class Vmscan {
     /** Binds the folio the LRU scan reaches and the eviction counter for its shadow. */
     public ShrinkInactiveList on(Folio folio, long eviction) {
       this.folio = checkNotNull(folio, "folio");
-      checkArgument(eviction >= 0, "eviction counter %s must be >= 0", eviction);
-      this.eviction = eviction;
+      this.eviction = checkEviction(eviction);
       return this;
     }
 
@@ -263,8 +326,7 @@ public final class Vmscan {
     /** Binds the folio the LRU scan reaches and the eviction counter for its shadow. */
     public Kswapd on(Folio folio, long eviction) {
       this.folio = checkNotNull(folio, "folio");
-      checkArgument(eviction >= 0, "eviction counter %s must be >= 0", eviction);
-      this.eviction = eviction;
+      this.eviction = checkEviction(eviction);
       return this;
     }
 

@@ -10,10 +10,10 @@ import io.foliolab.sim.StepNames;
 /**
  * Reclaim of swap-backed folios (mm/vmscan.c, with the swap-out helpers of mm/swapfile.c,
  * mm/page_io.c and mm/rmap.c it calls), v6.16: {@code shrink_folio_list} for one folio,
- * {@code pageout}, {@code __remove_mapping} of a swap-cache folio, {@code folio_alloc_swap},
- * {@code swap_writeout} and {@code try_to_unmap} of an anonymous folio mapped by one page-table
- * entry. Kept apart from {@code Vmscan} (page-cache folios) so that the two can be developed side
- * by side; both model mm/vmscan.c.
+ * {@code pageout}, {@code folio_alloc_swap}, {@code swap_writeout} and {@code try_to_unmap} of an
+ * anonymous folio mapped by one page-table entry; {@code __remove_mapping} of a swap-cache folio
+ * is the swap branch of {@link Vmscan.RemoveMapping}. Kept apart from {@link Vmscan} (page-cache
+ * folios, v6.9) so that the two can be developed side by side; both model mm/vmscan.c.
  *
  * <p>Not modelled: the LRU lists themselves ({@code PG_lru} stands for being on one), the
  * page-table lock (the only modelled writers of a page-table entry are this CPU's
@@ -26,7 +26,7 @@ public final class VmscanSwap {
   /** {@code AOP_WRITEPAGE_ACTIVATE}: the writeout kept the folio (locked) and wants it active. */
   public static final int AOP_WRITEPAGE_ACTIVATE = 0x80000;
 
-  /** {@code pageout_t} (mm/vmscan.c). */
+  /** {@code pageout_t} (mm/vmscan.c, v6.16). */
   public enum PageoutT {
     /** The folio cannot be freed now (e.g. an extra reference). */
     PAGE_KEEP,
@@ -168,7 +168,7 @@ public final class VmscanSwap {
    * slot), the entry becomes a swap entry (clear and set under the page-table lock: one step),
    * {@code dec_mm_counter(mm, MM_ANONPAGES)}, {@code inc_mm_counter(mm, MM_SWAPENTS)},
    * {@code folio_remove_rmap_pte} ({@code _mapcount} - 1), {@code folio_put} (the mapping's
-   * reference). Context: folio locked.
+   * reference). Returns nothing. Context: folio locked.
    */
   public static final class TryToUnmap extends Routine<TryToUnmap.Pc> {
     /** Steps. */
@@ -230,83 +230,6 @@ public final class VmscanSwap {
         case folio_put:
           folio.put(cpu);
           cpu.ret();
-          return;
-      }
-    }
-  }
-
-  // ===============================================================================================
-
-  /**
-   * {@code __remove_mapping(mapping, folio, reclaimed = true, target_memcg)} (mm/vmscan.c, v6.16)
-   * for a folio in the swap cache, folio locked and isolated: under the swap cache's
-   * {@code xa_lock}, {@code folio_ref_freeze(folio, 1 + nr)} (the isolation reference and the
-   * cache's; anyone else holding one makes it fail: {@code cannot_free}); dirty after the freeze:
-   * unfreeze, {@code cannot_free}; {@link SwapState.DeleteFromSwapCacheLocked} (no shadow);
-   * {@code xa_unlock_irq}; {@code put_swap_folio}. Returns 1 (the folio stays frozen, to be
-   * freed) or 0. Context: folio locked; takes the swap cache's xa_lock and the cluster lock.
-   */
-  public static final class RemoveMapping extends Routine<RemoveMapping.Pc> {
-    /** Steps. */
-    public enum Pc { xa_lock_irq, folio_ref_freeze, folio_test_dirty, folio_ref_unfreeze,
-      delete_from_swap_cache, xa_unlock_irq, put_swap_folio, cannot_free }
-
-    private static final StepNames<Pc> NAMES = StepNames.of("__remove_mapping", Pc.class);
-    private final SwapState.DeleteFromSwapCacheLocked delete =
-        new SwapState.DeleteFromSwapCacheLocked();
-    private SwapState cache;
-    private Folio folio;
-    private long refcount;
-    private SwpEntry swap;
-
-    public RemoveMapping() {
-      super(NAMES);
-    }
-
-    /** Binds the arguments for the next call. */
-    public RemoveMapping on(SwapState cache, Folio folio) {
-      this.cache = checkNotNull(cache, "cache");
-      this.folio = checkNotNull(folio, "folio");
-      return this;
-    }
-
-    @Override
-    protected void step(Cpu cpu) {
-      switch (pc) {
-        case xa_lock_irq:
-          cpu.lock(cache.xaLock());
-          SwapState.bugOnFolio(cpu, !folio.peekFlag(PageFlags.PG_locked), folio,
-              "BUG_ON(!folio_test_locked(folio))");
-          pc = Pc.folio_ref_freeze;
-          return;
-        case folio_ref_freeze:
-          refcount = 1 + folio.peekNrPages();
-          pc = folio.refFreeze(cpu, refcount) ? Pc.folio_test_dirty : Pc.cannot_free;
-          return;
-        case folio_test_dirty:
-          pc = folio.test(cpu, PageFlags.PG_dirty) ? Pc.folio_ref_unfreeze
-              : Pc.delete_from_swap_cache;
-          return;
-        case folio_ref_unfreeze:
-          folio.refUnfreeze(cpu, refcount);
-          pc = Pc.cannot_free;
-          return;
-        case delete_from_swap_cache:
-          // folio->swap of a locked, frozen folio is stable.
-          swap = folio.peekSwap();
-          call(cpu, delete.on(cache, folio, swap), Pc.xa_unlock_irq);
-          return;
-        case xa_unlock_irq:
-          cpu.unlock(cache.xaLock());
-          pc = Pc.put_swap_folio;
-          return;
-        case put_swap_folio:
-          cache.swapInfo().putSwapFolio(cpu, swap, (int) folio.peekNrPages());
-          cpu.ret(1);
-          return;
-        case cannot_free:
-          cpu.unlock(cache.xaLock());
-          cpu.ret(0);
           return;
       }
     }
@@ -402,12 +325,16 @@ public final class VmscanSwap {
    *       {@code activate_locked}; {@code PAGE_SUCCESS}: writeback or dirty again:
    *       {@code keep}; {@code folio_trylock} (else {@code keep}); dirty or writeback:
    *       {@code keep_locked}; {@code PAGE_CLEAN} falls through;
-   *   <li>in the swap cache: {@link RemoveMapping} (0: {@code keep_locked}); success:
+   *   <li>in the swap cache: {@link Vmscan.RemoveMapping} (0: {@code keep_locked}); success:
    *       {@code folio_unlock}, {@code free_it} (the folio stays frozen at 0: freed);
    *   <li>{@code activate_locked} / {@code keep_locked:} {@code folio_unlock}; {@code keep:} back
    *       on the LRU ({@code folio_set_lru}) and the isolation reference dropped.
    * </ol>
    * Returns the number of folios reclaimed (0 or 1). Context: kswapd or direct reclaim.
+   *
+   * <p>The isolation and keep steps are those of {@link Vmscan.ShrinkInactiveList} (a file
+   * folio, v6.9), kept as separate steps because the two routines' labels differ
+   * ({@code shrink_folio_list:*} here, {@code shrink_inactive_list:*} there).
    */
   public static final class ShrinkFolio extends Routine<ShrinkFolio.Pc> {
     /** Steps, named after the kernel's labels where it has one. */
@@ -423,7 +350,7 @@ public final class VmscanSwap {
     private final FolioAllocSwap allocSwap = new FolioAllocSwap();
     private final TryToUnmap unmap = new TryToUnmap();
     private final Pageout pageout = new Pageout();
-    private final RemoveMapping remove = new RemoveMapping();
+    private final Vmscan.RemoveMapping remove = new Vmscan.RemoveMapping();
     private Folio folio;
     private Shmem.Inode shmem;
     private SwapState cache;

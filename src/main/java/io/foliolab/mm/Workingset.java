@@ -22,8 +22,9 @@ public final class Workingset {
   static final int EVICTION_SHIFT = MEM_CGROUP_ID_SHIFT + NODES_SHIFT + WORKINGSET_SHIFT;
 
   /**
-   * {@code pack_shadow(memcgid, pgdat, eviction, workingset)}: the eviction counter, node and
-   * memcg id packed into a value entry ({@code xa_mk_value}).
+   * {@code pack_shadow(memcgid, pgdat, eviction, workingset)} (mm/workingset.c, v6.18): returns
+   * the eviction counter, node and memcg id packed into a value entry ({@code xa_mk_value}).
+   * Context: any; pure.
    *
    * @throws IllegalArgumentException if a field does not fit
    */
@@ -44,7 +45,10 @@ public final class Workingset {
     return packShadow(0, 0, eviction, false);
   }
 
-  /** The eviction counter of a shadow entry ({@code unpack_shadow}). */
+  /**
+   * The eviction counter of a shadow entry, as {@code unpack_shadow} (mm/workingset.c, v6.18)
+   * extracts it: returns the counter. Context: any; pure.
+   */
   public static long shadowEviction(Object shadow) {
     checkArgument(XaEntry.isValue(shadow), "%s is not a shadow entry", XaEntry.describe(shadow));
     return XaEntry.toValue(shadow) >>> EVICTION_SHIFT;

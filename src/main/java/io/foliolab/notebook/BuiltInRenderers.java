@@ -1,6 +1,7 @@
 package io.foliolab.notebook;
 
 import com.google.common.html.HtmlEscapers;
+import io.foliolab.analysis.PageIndices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -70,7 +71,10 @@ final class BuiltInRenderers {
     return MimeBundle.text(s.toString());
   }
 
-  /** Tablesaw tables and slices: HTML and aligned text, both capped at {@link #MAX_TABLE_ROWS}. */
+  /**
+   * Tablesaw tables and slices: HTML and aligned text, both capped at {@link #MAX_TABLE_ROWS}.
+   * Page indices ({@link PageIndices}: {@code folio_index}, {@code lookup_index}) show in hex.
+   */
   static Map<String, String> table(Object value) {
     Relation t = (Relation) value;
     return MimeBundle.builder().text(tableText(t, MAX_TABLE_ROWS)).html(tableHtml(t, MAX_TABLE_ROWS)).build();
@@ -98,7 +102,7 @@ final class BuiltInRenderers {
     for (int row = 0; row < shown; row++) {
       b.append("<tr>");
       for (int col = 0; col < t.columnCount(); col++) {
-        b.append("<td>").append(escape(t.column(col).getString(row))).append("</td>");
+        b.append("<td>").append(escape(PageIndices.text(t.column(col), row))).append("</td>");
       }
       b.append("</tr>\n");
     }
@@ -122,7 +126,7 @@ final class BuiltInRenderers {
     for (int row = 0; row < shown; row++) {
       String[] line = new String[cols];
       for (int col = 0; col < cols; col++) {
-        line[col] = clip(t.column(col).getString(row));
+        line[col] = clip(PageIndices.text(t.column(col), row));
         width[col] = Math.max(width[col], line[col].length());
       }
       lines.add(line);
@@ -176,7 +180,7 @@ final class BuiltInRenderers {
    * points); x: pressure, y: failure rate}.
    */
   static String chartSummary(Chart<?, ?> chart) {
-    StringBuilder b = new StringBuilder(chart.getClass().getSimpleName());
+    StringBuilder b = new StringBuilder(xchartKind(chart.getClass()));
     String title = chart.getTitle();
     if (title != null && !title.isEmpty()) {
       b.append(" \"").append(title).append('"');
@@ -202,6 +206,15 @@ final class BuiltInRenderers {
       b.append("; y: ").append(y);
     }
     return b.toString();
+  }
+
+  /** The XChart class a chart is or extends ({@code XYChart} for a FolioLab subclass of it). */
+  static String xchartKind(Class<?> c) {
+    Class<?> k = c;
+    while (k.getSuperclass() != null && !k.getName().startsWith("org.knowm.xchart.")) {
+      k = k.getSuperclass();
+    }
+    return k.getName().startsWith("org.knowm.xchart.") ? k.getSimpleName() : c.getSimpleName();
   }
 
   private static int points(Series s) {

@@ -212,11 +212,26 @@ final class JShellEvaluator implements AutoCloseable {
         List.of(CellInterruptedException.class.getName() + ": interrupted by the user"));
   }
 
+  /**
+   * The failure to report for an exception a snippet threw. While the user's interrupt is
+   * pending, any exception is the cell unwinding from it, however the code it ran translated
+   * the interrupt (an {@link InterruptedException}, an {@link IllegalStateException} wrapping
+   * one, a {@link java.util.concurrent.CancellationException}, ...): the cell is reported as
+   * interrupted, the exception it ended with named in the traceback.
+   */
   private CellFailure failure(JShellException ex) {
     if (ex instanceof EvalException) {
       EvalException ee = (EvalException) ex;
       if (CellInterruptedException.class.getName().equals(ee.getExceptionClassName())) {
         return interrupted();
+      }
+      if (Interrupts.isInterruptRequested()) {
+        List<String> lines = new ArrayList<>(interrupted().traceback());
+        String msg = ee.getMessage();
+        lines.add("(the cell ended with " + ee.getExceptionClassName()
+            + (msg == null || msg.isEmpty() ? "" : ": " + msg) + ")");
+        return new CellFailure(CellInterruptedException.class.getName(),
+            "interrupted by the user", lines);
       }
       List<String> lines = new ArrayList<>();
       appendTrace(lines, ee, "");

@@ -150,7 +150,9 @@ public final class XArray {
   // ------------------------------------------------------------------ lock
 
   /**
-   * {@code xa_lock(xa)}.
+   * {@code xa_lock(xa)} (include/linux/xarray.h, v6.18): takes the array's spinlock (here a flag; a
+   * simulated machine's lock, if any, is taken separately by the caller). Returns nothing. Context:
+   * process; must not already hold it.
    *
    * @throws IllegalStateException if already held (a recursive spin_lock deadlocks)
    */
@@ -160,7 +162,8 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_unlock(xa)}.
+   * {@code xa_unlock(xa)} (include/linux/xarray.h, v6.18): releases the array's spinlock. Returns
+   * nothing. Context: xa_lock held.
    *
    * @throws IllegalStateException if not held
    */
@@ -190,72 +193,87 @@ public final class XArray {
 
   // ------------------------------------------------------------------ primitives
 
-  /** Loads {@code xa_head} ({@code rcu_dereference}). */
-  public Object loadHead() {
+  /**
+   * Reports a load of word {@code field} (at {@code index}, as {@link XaObserver#load} numbers it)
+   * of {@code owner} to the observer, if one is installed; called before the load.
+   */
+  private void reportLoad(Object owner, XaField field, int index) {
     XaObserver o = observer;
     if (o != null) {
-      o.load(this, XaField.HEAD, 0);
+      o.load(owner, field, index);
     }
+  }
+
+  /**
+   * Reports a store of word {@code field} of {@code owner} from {@code old} to {@code value} with
+   * ordering {@code order} to the observer, if one is installed; called after the store.
+   */
+  private void reportStore(Object owner, XaField field, int index, Object old, Object value,
+      XaOrder order) {
+    XaObserver o = observer;
+    if (o != null) {
+      o.store(new XaStore(owner, field, index, old, value, order));
+    }
+  }
+
+  /**
+   * Loads {@code xa_head} ({@code xa_head}, include/linux/xarray.h, v6.18:
+   * {@code rcu_dereference_check}). Returns the head entry. Context: RCU or xa_lock.
+   */
+  public Object loadHead() {
+    reportLoad(this, XaField.HEAD, 0);
     return head;
   }
 
   void storeHead(Object entry, XaOrder order) {
     Object old = head;
     head = entry;
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(this, XaField.HEAD, 0, old, entry, order));
-    }
+    reportStore(this, XaField.HEAD, 0, old, entry, order);
   }
 
-  /** Loads the mark summary bit of {@code xa_flags} ({@code xa_marked}). */
+  /**
+   * Loads the mark summary bit of {@code xa_flags} ({@code xa_marked}, include/linux/xarray.h,
+   * v6.18). Returns the bit. Context: RCU or xa_lock.
+   */
   public boolean loadFlagMark(int mark) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(this, XaField.FLAG_MARK, mark);
-    }
+    reportLoad(this, XaField.FLAG_MARK, mark);
     return (markFlags >>> mark & 1) != 0;
   }
 
   void storeFlagMark(int mark, boolean on) {
     boolean old = (markFlags >>> mark & 1) != 0;
     markFlags = on ? markFlags | (1 << mark) : markFlags & ~(1 << mark);
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(this, XaField.FLAG_MARK, mark, old, on, XaOrder.PLAIN));
-    }
+    reportStore(this, XaField.FLAG_MARK, mark, old, on, XaOrder.PLAIN);
   }
 
-  /** Loads {@code node->slots[offset]} ({@code xa_entry}, {@code rcu_dereference}). */
+  /**
+   * Loads {@code node->slots[offset]} ({@code xa_entry}, include/linux/xarray.h, v6.18:
+   * {@code rcu_dereference_check}). Returns the entry. Context: RCU or xa_lock.
+   */
   public Object loadSlot(XaNode node, int offset) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.SLOT, offset);
-    }
+    reportLoad(node, XaField.SLOT, offset);
     return node.slots[offset];
   }
 
   void storeSlot(XaNode node, int offset, Object entry, XaOrder order) {
     Object old = node.slots[offset];
     node.slots[offset] = entry;
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, XaField.SLOT, offset, old, entry, order));
-    }
+    reportStore(node, XaField.SLOT, offset, old, entry, order);
   }
 
-  /** Loads mark bit {@code offset} of {@code mark} in {@code node} ({@code node_get_mark}). */
+  /**
+   * Loads mark bit {@code offset} of {@code mark} in {@code node} ({@code node_get_mark},
+   * lib/xarray.c, static, v6.18). Returns the bit. Context: RCU or xa_lock.
+   */
   public boolean loadMark(XaNode node, int mark, int offset) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.MARK, mark * chunkSize + offset);
-    }
+    reportLoad(node, XaField.MARK, mark * chunkSize + offset);
     return (node.marks[mark] >>> offset & 1) != 0;
   }
 
   /**
    * Loads the whole bitmap of {@code mark} in {@code node}, as {@code find_next_bit} and
-   * {@code bitmap_empty} do: a single word load, reported as a load of each of its bits.
+   * {@code bitmap_empty} do (include/linux/bitmap.h, v6.18): a single word load, reported as a load
+   * of each of its bits. Returns the word. Context: RCU or xa_lock.
    */
   public long loadMarkWord(XaNode node, int mark) {
     XaObserver o = observer;
@@ -279,119 +297,90 @@ public final class XArray {
     } else {
       node.marks[mark] &= ~bit;
     }
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, XaField.MARK, mark * chunkSize + offset, old, on,
-          XaOrder.PLAIN));
-    }
+    reportStore(node, XaField.MARK, mark * chunkSize + offset, old, on, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->shift}. */
   public int loadShift(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.SHIFT, 0);
-    }
+    reportLoad(node, XaField.SHIFT, 0);
     return node.shift;
   }
 
   void storeShift(XaNode node, int value) {
     int old = node.shift;
     node.shift = value;
-    reportInt(node, XaField.SHIFT, old, value);
+    reportStore(node, XaField.SHIFT, 0, old, value, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->offset}. */
   public int loadOffset(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.OFFSET, 0);
-    }
+    reportLoad(node, XaField.OFFSET, 0);
     return node.offset;
   }
 
   void storeOffset(XaNode node, int value) {
     int old = node.offset;
     node.offset = value;
-    reportInt(node, XaField.OFFSET, old, value);
+    reportStore(node, XaField.OFFSET, 0, old, value, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->count}. */
   public int loadCount(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.COUNT, 0);
-    }
+    reportLoad(node, XaField.COUNT, 0);
     return node.count;
   }
 
   void storeCount(XaNode node, int value) {
     int old = node.count;
     node.count = value;
-    reportInt(node, XaField.COUNT, old, value);
+    reportStore(node, XaField.COUNT, 0, old, value, XaOrder.PLAIN);
   }
 
   /** Loads {@code node->nr_values}. */
   public int loadNrValues(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.NR_VALUES, 0);
-    }
+    reportLoad(node, XaField.NR_VALUES, 0);
     return node.nrValues;
   }
 
   void storeNrValues(XaNode node, int value) {
     int old = node.nrValues;
     node.nrValues = value;
-    reportInt(node, XaField.NR_VALUES, old, value);
+    reportStore(node, XaField.NR_VALUES, 0, old, value, XaOrder.PLAIN);
   }
 
-  /** Loads {@code node->parent} ({@code xa_parent}). */
+  /**
+   * Loads {@code node->parent} ({@code xa_parent}, include/linux/xarray.h, v6.18). Returns the
+   * parent, null for the root. Context: RCU or xa_lock.
+   */
   public XaNode loadParent(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.PARENT, 0);
-    }
+    reportLoad(node, XaField.PARENT, 0);
     return node.parent;
   }
 
   void storeParent(XaNode node, XaNode parent, XaOrder order) {
     XaNode old = node.parent;
     node.parent = parent;
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, XaField.PARENT, 0, old, parent, order));
-    }
+    reportStore(node, XaField.PARENT, 0, old, parent, order);
   }
 
   /** Loads {@code node->array}: an {@link XArray}, {@link #XA_RCU_FREE} or null. */
   public Object loadArray(XaNode node) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.load(node, XaField.ARRAY, 0);
-    }
+    reportLoad(node, XaField.ARRAY, 0);
     return node.array;
   }
 
   void storeArray(XaNode node, Object array) {
     Object old = node.array;
     node.array = array;
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, XaField.ARRAY, 0, old, array, XaOrder.PLAIN));
-    }
-  }
-
-  private void reportInt(XaNode node, XaField field, int old, int value) {
-    XaObserver o = observer;
-    if (o != null) {
-      o.store(new XaStore(node, field, 0, old, value, XaOrder.PLAIN));
-    }
+    reportStore(node, XaField.ARRAY, 0, old, array, XaOrder.PLAIN);
   }
 
   // ------------------------------------------------------------------ helpers on primitives
 
-  /** {@code xa_is_sibling} for this array's chunk size. */
+  /**
+   * {@code xa_is_sibling(entry)} (include/linux/xarray.h, v6.18) for this array's chunk size:
+   * returns true for an internal entry 0 .. {@code XA_CHUNK_SIZE - 2}. Context: any; pure.
+   */
   boolean isSibling(Object e) {
     if (e instanceof XaInternal) {
       int n = ((XaInternal) e).number;
@@ -400,7 +389,10 @@ public final class XArray {
     return false;
   }
 
-  /** {@code max_index} (lib/xarray.c, static): the largest index the head covers. */
+  /**
+   * {@code max_index} (lib/xarray.c, static, v6.18): returns the largest index the head covers
+   * (loads the root's shift). Context: RCU or xa_lock.
+   */
   long maxIndex(Object entry) {
     if (!(entry instanceof XaNode)) {
       return 0;
@@ -408,7 +400,10 @@ public final class XArray {
     return ((long) chunkSize << loadShift((XaNode) entry)) - 1;
   }
 
-  /** {@code node_set_mark}: sets the bit; returns true if it was already set. */
+  /**
+   * {@code node_set_mark} (lib/xarray.c, static, v6.18): sets the bit; returns true if it was
+   * already set. Context: xa_lock held.
+   */
   boolean nodeSetMark(XaNode node, int offset, int mark) {
     if (loadMark(node, mark, offset)) {
       return true;
@@ -417,7 +412,10 @@ public final class XArray {
     return false;
   }
 
-  /** {@code node_clear_mark}: clears the bit; returns true if it was set. */
+  /**
+   * {@code node_clear_mark} (lib/xarray.c, static, v6.18): clears the bit; returns true if it was
+   * set. Context: xa_lock held.
+   */
   boolean nodeClearMark(XaNode node, int offset, int mark) {
     if (!loadMark(node, mark, offset)) {
       return false;
@@ -426,12 +424,18 @@ public final class XArray {
     return true;
   }
 
-  /** {@code node_any_mark}. */
+  /**
+   * {@code node_any_mark} (lib/xarray.c, static, v6.18): returns true if any slot of the node has
+   * {@code mark} (one load of the mark word). Context: xa_lock held.
+   */
   boolean nodeAnyMark(XaNode node, int mark) {
     return loadMarkWord(node, mark) != 0;
   }
 
-  /** {@code node_mark_all} ({@code bitmap_fill} over {@code XA_CHUNK_SIZE} bits). */
+  /**
+   * {@code node_mark_all} (lib/xarray.c, static, v6.18): {@code bitmap_fill} over
+   * {@code XA_CHUNK_SIZE} bits. Returns nothing. Context: xa_lock held, or a node not yet visible.
+   */
   void nodeMarkAll(XaNode node, int mark) {
     for (int i = 0; i < chunkSize; i++) {
       storeMark(node, mark, i, true);
@@ -439,9 +443,10 @@ public final class XArray {
   }
 
   /**
-   * {@code radix_tree_node_rcu_free} (lib/radix-tree.c) called directly, as {@code xas_destroy}
-   * does: zeroes slots and marks with plain stores (reported, so a recorded operation stays
-   * consistent), empties the private list and frees the node to the slab at once.
+   * {@code radix_tree_node_rcu_free} (lib/radix-tree.c, v6.18) called directly, as
+   * {@code xas_destroy} does: zeroes slots and marks with plain stores (reported, so a recorded
+   * operation stays consistent), empties the private list and frees the node to the slab at once.
+   * Returns nothing. Context: any; the node was never visible to readers.
    */
   void radixTreeNodeRcuFree(XaNode node) {
     for (int i = 0; i < chunkSize; i++) {
@@ -487,7 +492,10 @@ public final class XArray {
     checkArgument(order >= 0 && order < 64, "order %s: must be in 0..63", order);
   }
 
-  /** {@code xas_result} (lib/xarray.c, static): zero becomes NULL, an error wins. */
+  /**
+   * {@code xas_result} (lib/xarray.c, static, v6.18): returns {@code curr}, with a zero entry as
+   * NULL and the cursor's error entry, if any, instead. Context: any; touches only the cursor.
+   */
   private static Object xasResult(XaState xas, Object curr) {
     if (curr == XaEntry.XA_ZERO_ENTRY) {
       return null;
@@ -501,8 +509,9 @@ public final class XArray {
   // ------------------------------------------------------------------ normal API
 
   /**
-   * {@code xa_load} (lib/xarray.c): the entry at {@code index}, NULL for a zero entry; restarts
-   * the walk on a retry entry. Context: takes and releases the RCU read lock.
+   * {@code xa_load} (lib/xarray.c, v6.18): the entry at {@code index}, NULL for a zero entry;
+   * restarts the walk on a retry entry. Returns the entry. Context: takes and releases the RCU read
+   * lock.
    */
   public Object load(long index) {
     XaState xas = new XaState(this, index);
@@ -517,12 +526,12 @@ public final class XArray {
   }
 
   /**
-   * {@code __xa_store} (lib/xarray.c): stores {@code entry} at {@code index}, replacing a whole
-   * multi-index entry that covers it; marks are unaffected unless {@code entry} is NULL. Drops
-   * and retakes the lock to allocate if gfp may sleep. Context: xa_lock held.
+   * {@code __xa_store} (lib/xarray.c, v6.18): stores {@code entry} at {@code index}, replacing a
+   * whole multi-index entry that covers it; marks are unaffected unless {@code entry} is NULL.
+   * Drops and retakes the lock to allocate if gfp may sleep. Context: xa_lock held.
    *
-   * @return the old entry (zero reads as NULL), or an error entry: -EINVAL for an advanced
-   *     entry (sibling or retry; the kernel also WARNs), -ENOMEM
+   * @return the old entry (zero reads as NULL), or an error entry: -EINVAL for an advanced entry
+   *     (sibling or retry; the kernel also WARNs), -ENOMEM
    */
   public Object __store(long index, Object entry, XaGfp gfp) {
     assertLocked("__xa_store");
@@ -539,7 +548,10 @@ public final class XArray {
     return xasResult(xas, curr);
   }
 
-  /** {@code xa_store} (lib/xarray.c): {@link #__store} with the lock taken and released. */
+  /**
+   * {@code xa_store} (lib/xarray.c, v6.18): {@link #__store} with the lock taken and released.
+   * Returns what {@link #__store} returns. Context: process; takes the xa_lock.
+   */
   public Object store(long index, Object entry, XaGfp gfp) {
     xaLock();
     try {
@@ -549,16 +561,21 @@ public final class XArray {
     }
   }
 
-  /** {@code xa_store(xa, index, entry, GFP_KERNEL)}. */
+  /**
+   * {@code xa_store(xa, index, entry, GFP_KERNEL)} (lib/xarray.c, v6.18): see
+   * {@link #store(long, Object, XaGfp)}. Returns the old entry or an error entry. Context: process,
+   * may sleep; takes the xa_lock.
+   */
   public Object store(long index, Object entry) {
     return store(index, entry, XaGfp.GFP_KERNEL);
   }
 
   /**
-   * {@code xa_store_order} (lib/test_xarray.c): stores {@code entry} as one order-{@code order}
-   * entry covering {@code index} rounded down, with an {@code XA_STATE_ORDER} cursor and the
-   * {@code xas_nomem} loop. Returns what {@code xas_store} returned (not meaningful for
-   * multi-index stores) or the cursor's error entry.
+   * {@code xa_store_order} (lib/test_xarray.c, v6.18): stores {@code entry} as one
+   * order-{@code order} entry covering {@code index} rounded down, with an {@code XA_STATE_ORDER}
+   * cursor and the {@code xas_nomem} loop. Returns what {@code xas_store} returned (not meaningful
+   * for multi-index stores) or the cursor's error entry. Context: process; takes the xa_lock for
+   * each attempt, allocates outside it.
    */
   public Object storeOrder(long index, int order, Object entry, XaGfp gfp) {
     checkOrder(order);
@@ -576,8 +593,8 @@ public final class XArray {
   }
 
   /**
-   * {@code __xa_erase} (lib/xarray.c): erases the entry at {@code index}, the whole entry if it
-   * is multi-index. Context: xa_lock held. Returns the old entry (zero reads as NULL).
+   * {@code __xa_erase} (lib/xarray.c, v6.18): erases the entry at {@code index}, the whole entry if
+   * it is multi-index. Context: xa_lock held. Returns the old entry (zero reads as NULL).
    */
   public Object __erase(long index) {
     assertLocked("__xa_erase");
@@ -585,7 +602,10 @@ public final class XArray {
     return xasResult(xas, xas.store(null));
   }
 
-  /** {@code xa_erase} (lib/xarray.c). */
+  /**
+   * {@code xa_erase} (lib/xarray.c, v6.18): {@link #__erase} with the lock taken and released.
+   * Returns the old entry. Context: process; takes the xa_lock.
+   */
   public Object erase(long index) {
     xaLock();
     try {
@@ -596,7 +616,7 @@ public final class XArray {
   }
 
   /**
-   * {@code __xa_cmpxchg} (lib/xarray.c): stores {@code entry} if the current entry is
+   * {@code __xa_cmpxchg} (lib/xarray.c, v6.18): stores {@code entry} if the current entry is
    * {@code old} ({@link XaEntry#same}). Context: xa_lock held.
    *
    * @return the entry that was there (zero reads as NULL), or an error entry (-EINVAL for an
@@ -620,7 +640,10 @@ public final class XArray {
     return xasResult(xas, curr);
   }
 
-  /** {@code xa_cmpxchg} (include/linux/xarray.h). */
+  /**
+   * {@code xa_cmpxchg} (include/linux/xarray.h, v6.18): {@link #__cmpxchg} with the lock taken and
+   * released. Returns what {@link #__cmpxchg} returns. Context: process; takes the xa_lock.
+   */
   public Object cmpxchg(long index, Object old, Object entry, XaGfp gfp) {
     xaLock();
     try {
@@ -631,8 +654,8 @@ public final class XArray {
   }
 
   /**
-   * {@code __xa_insert} (lib/xarray.c): stores {@code entry} only if nothing (not even a reserved
-   * entry) is at {@code index}; a NULL entry reserves the index. Context: xa_lock held.
+   * {@code __xa_insert} (lib/xarray.c, v6.18): stores {@code entry} only if nothing (not even a
+   * reserved entry) is at {@code index}; a NULL entry reserves the index. Context: xa_lock held.
    *
    * @return 0, -EBUSY if an entry is present, -EINVAL for an advanced entry, -ENOMEM
    */
@@ -658,7 +681,11 @@ public final class XArray {
     return xas.error();
   }
 
-  /** {@code xa_insert} (include/linux/xarray.h). */
+  /**
+   * {@code xa_insert} (include/linux/xarray.h, v6.18): {@link #__insert} with the lock taken and
+   * released. Returns 0 or the errno {@link #__insert} returns. Context: process; takes the
+   * xa_lock.
+   */
   public int insert(long index, Object entry, XaGfp gfp) {
     xaLock();
     try {
@@ -669,29 +696,30 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_reserve} (include/linux/xarray.h): stores a zero entry at {@code index} if it is
-   * empty, so that a later store cannot fail for lack of memory. Returns 0 or -ENOMEM.
+   * {@code xa_reserve} (include/linux/xarray.h, v6.18): stores a zero entry at {@code index} if it
+   * is empty, so that a later store cannot fail for lack of memory. Returns 0 or -ENOMEM. Context:
+   * process; takes the xa_lock.
    */
   public int reserve(long index, XaGfp gfp) {
     return XaEntry.err(cmpxchg(index, null, XaEntry.XA_ZERO_ENTRY, gfp));
   }
 
   /**
-   * {@code xa_release} (include/linux/xarray.h): erases the entry at {@code index} if it is
-   * still a reserved (zero) entry.
+   * {@code xa_release} (include/linux/xarray.h, v6.18): erases the entry at {@code index} if it is
+   * still a reserved (zero) entry. Returns nothing. Context: process; takes the xa_lock.
    */
   public void release(long index) {
     cmpxchg(index, XaEntry.XA_ZERO_ENTRY, null, XaGfp.NONE);
   }
 
   /**
-   * {@code xa_store_range} (lib/xarray.c): makes every index in {@code [first, last]} load
+   * {@code xa_store_range} (lib/xarray.c, v6.18): makes every index in {@code [first, last]} load
    * {@code entry}, using the largest aligned multi-index entries (NULL erases). Context: takes the
    * xa_lock; allocates with gfp outside it.
    *
    * <p>Like the kernel, this never returns when {@code last == ULONG_MAX}: after the chunk that
-   * ends at {@code ULONG_MAX}, {@code first += xas_size()} wraps to 0 and the {@code first <=
-   * last} loop starts over from index 0 (the top chunk's size itself wraps to 0).
+   * ends at {@code ULONG_MAX}, {@code first += xas_size()} wraps to 0 and the {@code first <= last}
+   * loop starts over from index 0 (the top chunk's size itself wraps to 0).
    *
    * @return NULL on success, or an error entry: -EINVAL for an internal entry (the kernel also
    *     WARNs) or {@code last < first}, -ENOMEM
@@ -740,7 +768,7 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_get_order} (lib/xarray.c): the order of the entry at {@code index}, 0 if none.
+   * {@code xa_get_order} (lib/xarray.c, v6.18): the order of the entry at {@code index}, 0 if none.
    * Context: RCU; the answer may be stale when it returns.
    */
   public int getOrder(long index) {
@@ -753,7 +781,9 @@ public final class XArray {
   }
 
   /**
-   * {@code xas_try_split_min_order(order)} (lib/xarray.c) for this array's chunk shift.
+   * {@code xas_try_split_min_order(order)} (lib/xarray.c, v6.18) for this array's chunk shift:
+   * returns the smallest order {@code xas_try_split} reaches from {@code order} in one step (see
+   * {@link XaState#trySplitMinOrder}). Context: any; pure.
    */
   public int trySplitMinOrder(int order) {
     checkArgument(order >= 0 && order < 64, "order %s: must be in 0..63", order);
@@ -763,7 +793,10 @@ public final class XArray {
     return order - order % chunkShift;
   }
 
-  /** {@code __xa_set_mark} (lib/xarray.c): marks the entry at {@code index} if present. */
+  /**
+   * {@code __xa_set_mark} (lib/xarray.c, v6.18): marks the entry at {@code index} if present.
+   * Returns nothing. Context: xa_lock held.
+   */
   public void __setMark(long index, int mark) {
     checkMark(mark);
     assertLocked("__xa_set_mark");
@@ -774,7 +807,10 @@ public final class XArray {
     }
   }
 
-  /** {@code __xa_clear_mark} (lib/xarray.c). */
+  /**
+   * {@code __xa_clear_mark} (lib/xarray.c, v6.18): clears the mark of the entry at {@code index} if
+   * present. Returns nothing. Context: xa_lock held.
+   */
   public void __clearMark(long index, int mark) {
     checkMark(mark);
     assertLocked("__xa_clear_mark");
@@ -785,7 +821,10 @@ public final class XArray {
     }
   }
 
-  /** {@code xa_set_mark} (lib/xarray.c): takes the lock; a NULL entry is not marked. */
+  /**
+   * {@code xa_set_mark} (lib/xarray.c, v6.18): {@link #__setMark} under the lock; a NULL entry is
+   * not marked. Returns nothing. Context: process; takes the xa_lock.
+   */
   public void setMark(long index, int mark) {
     xaLock();
     try {
@@ -795,7 +834,10 @@ public final class XArray {
     }
   }
 
-  /** {@code xa_clear_mark} (lib/xarray.c). */
+  /**
+   * {@code xa_clear_mark} (lib/xarray.c, v6.18): {@link #__clearMark} under the lock. Returns
+   * nothing. Context: process; takes the xa_lock.
+   */
   public void clearMark(long index, int mark) {
     xaLock();
     try {
@@ -806,8 +848,8 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_get_mark} (lib/xarray.c): true if the mark is set on every level from the head down
-   * to the entry at {@code index}. Context: RCU.
+   * {@code xa_get_mark} (lib/xarray.c, v6.18): true if the mark is set on every level from the head
+   * down to the entry at {@code index}. Context: RCU.
    */
   public boolean getMark(long index, int mark) {
     checkMark(mark);
@@ -822,13 +864,19 @@ public final class XArray {
     return false;
   }
 
-  /** {@code xa_marked} (include/linux/xarray.h): some entry in the array has the mark. */
+  /**
+   * {@code xa_marked} (include/linux/xarray.h, v6.18): returns true if some entry in the array has
+   * the mark (one load of the summary bit). Context: RCU or xa_lock.
+   */
   public boolean marked(int mark) {
     checkMark(mark);
     return loadFlagMark(mark);
   }
 
-  /** {@code xa_empty} (include/linux/xarray.h). */
+  /**
+   * {@code xa_empty} (include/linux/xarray.h, v6.18): returns true if the head is NULL (one load).
+   * Context: RCU or xa_lock.
+   */
   public boolean empty() {
     return loadHead() == null;
   }
@@ -839,9 +887,10 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_find} (lib/xarray.c): the first entry matching {@code filter} (a mark or
+   * {@code xa_find} (lib/xarray.c, v6.18): the first entry matching {@code filter} (a mark or
    * {@link #XA_PRESENT}) at an index in {@code [indexp[0], max]}; stores its index in
-   * {@code indexp[0]}. Skips zero entries and restarts on retry entries. Context: RCU.
+   * {@code indexp[0]}. Skips zero entries and restarts on retry entries. Returns the entry or NULL.
+   * Context: takes and releases the RCU read lock.
    */
   public Object find(long[] indexp, long max, int filter) {
     checkFilter(filter);
@@ -861,9 +910,10 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_find_after} (lib/xarray.c): like {@link #find} for indices after
+   * {@code xa_find_after} (lib/xarray.c, v6.18): like {@link #find} for indices after
    * {@code indexp[0]}; an entry that started before that index (the tail of a multi-index entry
-   * already reported) is skipped. Context: RCU.
+   * already reported) is skipped. Returns the entry or NULL. Context: takes and releases the RCU
+   * read lock.
    */
   public Object findAfter(long[] indexp, long max, int filter) {
     checkFilter(filter);
@@ -895,25 +945,36 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_for_each_range(xa, index, entry, start, last)} (include/linux/xarray.h): calls
+   * {@code xa_for_each_range(xa, index, entry, start, last)} (include/linux/xarray.h, v6.18): calls
    * {@code action} with each present entry in {@code [start, last]} (a multi-index entry once)
-   * using {@code xa_find} then {@code xa_find_after}; the action may modify the array.
+   * using {@code xa_find} then {@code xa_find_after}; the action may modify the array. Returns
+   * nothing. Context: RCU inside each lookup; the action runs outside it.
    */
   public void forEachRange(long start, long last, XaEntryConsumer action) {
     forEachFiltered(start, last, XA_PRESENT, action);
   }
 
-  /** {@code xa_for_each(xa, index, entry)}. */
+  /**
+   * {@code xa_for_each(xa, index, entry)} (include/linux/xarray.h, v6.18): {@link #forEachRange}
+   * over the whole array. Returns nothing. Context: as {@link #forEachRange}.
+   */
   public void forEach(XaEntryConsumer action) {
     forEachFiltered(0, ULONG_MAX, XA_PRESENT, action);
   }
 
-  /** {@code xa_for_each_start(xa, index, entry, start)}. */
+  /**
+   * {@code xa_for_each_start(xa, index, entry, start)} (include/linux/xarray.h, v6.18):
+   * {@link #forEachRange} from {@code start}. Returns nothing. Context: as {@link #forEachRange}.
+   */
   public void forEachStart(long start, XaEntryConsumer action) {
     forEachFiltered(start, ULONG_MAX, XA_PRESENT, action);
   }
 
-  /** {@code xa_for_each_marked(xa, index, entry, filter)}. */
+  /**
+   * {@code xa_for_each_marked(xa, index, entry, filter)} (include/linux/xarray.h, v6.18): each
+   * entry with {@code mark}, using {@code xa_find} then {@code xa_find_after}. Returns nothing.
+   * Context: as {@link #forEachRange}.
+   */
   public void forEachMarked(int mark, XaEntryConsumer action) {
     checkMark(mark);
     forEachFiltered(0, ULONG_MAX, mark, action);
@@ -928,9 +989,9 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_delete_node} (lib/xarray.c): removes an (empty or shadow-only) node from the tree by
-   * storing NULL over its slot in the parent (workingset shadow-node reclaim). Context: xa_lock
-   * held.
+   * {@code xa_delete_node} (lib/xarray.c, v6.18): removes an (empty or shadow-only) node from the
+   * tree by storing NULL over its slot in the parent (workingset shadow-node reclaim). Context:
+   * xa_lock held.
    */
   public void deleteNode(XaNode node, XaUpdate update) {
     assertLocked("xa_delete_node");
@@ -946,9 +1007,9 @@ public final class XArray {
   }
 
   /**
-   * {@code xa_destroy} (lib/xarray.c): empties the array: the head is cleared, the marks reset,
-   * and every node is torn down (slots set to RETRY) and freed through RCU. Context: takes the
-   * xa_lock.
+   * {@code xa_destroy} (lib/xarray.c, v6.18): empties the array: the head is cleared, the marks
+   * reset, and every node is torn down (slots set to RETRY) and freed through RCU. Context: takes
+   * the xa_lock.
    */
   public void destroy() {
     xaLock();

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * Immutable per-array configuration: {@code XA_CHUNK_SHIFT} and the kernel variants of the
- * functions that changed over time. {@link #DEFAULT} is the current kernel (v6.18 with the 2025
- * {@code xas_try_split} series) with 64-slot nodes.
+ * functions of lib/xarray.c and include/linux/xarray.h that changed over time. {@link #DEFAULT} is
+ * the current kernel (v6.18 with the 2025 {@code xas_try_split} series) with 64-slot nodes.
  *
  * <pre>{@code
  * XaConfig small = XaConfig.DEFAULT.withChunkShift(4);
@@ -19,7 +19,10 @@ public final class XaConfig {
   /** {@code XA_CHUNK_SHIFT} without {@code CONFIG_BASE_SMALL}. */
   public static final int DEFAULT_CHUNK_SHIFT = 6;
 
-  /** Which slots of a new child node {@code xas_split} / {@code xas_try_split} mark. */
+  /**
+   * Which slots of a new child node {@code xas_split} / {@code xas_try_split} (lib/xarray.c) mark;
+   * each constant names its commit.
+   */
   public enum SplitMarks {
     /**
      * Every slot of a new child node gets the marks of the split entry, siblings included
@@ -36,7 +39,10 @@ public final class XaConfig {
     V2A0774C2886D
   }
 
-  /** How {@code xas_reload} re-reads the slot. */
+  /**
+   * How {@code xas_reload} (include/linux/xarray.h) re-reads the slot; each constant names its
+   * kernel version or proposal.
+   */
   public enum Reload {
     /**
      * Current {@code xas_reload} (include/linux/xarray.h with {@code CONFIG_XARRAY_MULTI}):
@@ -54,7 +60,10 @@ public final class XaConfig {
     RELOAD_CANONICAL
   }
 
-  /** How {@code xas_descend} resolves sibling entries. */
+  /**
+   * How {@code xas_descend} (lib/xarray.c) resolves sibling entries; each constant names its
+   * commits.
+   */
   public enum Descend {
     /**
      * Current {@code xas_descend}: loop while the entry read is a sibling, turning a node pointer
@@ -77,7 +86,10 @@ public final class XaConfig {
     ONE_HOP
   }
 
-  /** What {@code xas_destroy} does with the unused preallocated nodes. */
+  /**
+   * What {@code xas_destroy} (lib/xarray.c) does with the unused preallocated nodes; each constant
+   * names its commit.
+   */
   public enum Destroy {
     /**
      * Walk the whole {@code xa_alloc} chain and free every node with

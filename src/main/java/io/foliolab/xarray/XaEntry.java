@@ -52,7 +52,8 @@ public final class XaEntry {
   // ---------------------------------------------------------------- value entries
 
   /**
-   * {@code xa_mk_value(v)}.
+   * {@code xa_mk_value(v)} (include/linux/xarray.h, v6.18): returns the value entry for {@code v}.
+   * Context: any; pure.
    *
    * @throws IllegalArgumentException if {@code v < 0} (the kernel WARNs)
    */
@@ -60,13 +61,17 @@ public final class XaEntry {
     return new XaValue(v);
   }
 
-  /** {@code xa_is_value(e)}: true for value entries. */
+  /**
+   * {@code xa_is_value(e)} (include/linux/xarray.h, v6.18): returns true for value entries.
+   * Context: any; pure.
+   */
   public static boolean isValue(Object e) {
     return e instanceof XaValue;
   }
 
   /**
-   * {@code xa_to_value(e)}.
+   * {@code xa_to_value(e)} (include/linux/xarray.h, v6.18): returns the integer a value entry
+   * encodes. Context: any; pure.
    *
    * @throws IllegalArgumentException if {@code e} is not a value entry
    */
@@ -78,8 +83,8 @@ public final class XaEntry {
   // ---------------------------------------------------------------- internal entries
 
   /**
-   * {@code xa_mk_internal(v)} for the internal numbers the model can represent: -4095..-1
-   * (errors) and 0..257.
+   * {@code xa_mk_internal(v)} (include/linux/xarray.h, v6.18) for the internal numbers the model
+   * can represent: -4095..-1 (errors) and 0..257. Returns the interned entry. Context: any; pure.
    *
    * @throws IllegalArgumentException for any other number
    */
@@ -92,7 +97,8 @@ public final class XaEntry {
   }
 
   /**
-   * {@code xa_to_internal(e)}.
+   * {@code xa_to_internal(e)} (include/linux/xarray.h, v6.18): returns the internal number of
+   * {@code e}. Context: any; pure.
    *
    * @throws IllegalArgumentException if {@code e} is not an internal non-node entry
    */
@@ -102,14 +108,18 @@ public final class XaEntry {
     return ((XaInternal) e).internalNumber();
   }
 
-  /** {@code xa_is_internal(e)}: siblings, retry, zero, errors and node pointers. */
+  /**
+   * {@code xa_is_internal(e)} (include/linux/xarray.h, v6.18): returns true for siblings, retry,
+   * zero, errors and node pointers. Context: any; pure.
+   */
   public static boolean isInternal(Object e) {
     return e instanceof XaInternal || e instanceof XaNode;
   }
 
   /**
-   * {@code xa_is_advanced(e)}: internal and not above {@code XA_RETRY_ENTRY} (siblings and
-   * retry, i.e. internal numbers 0..256). The normal API refuses these with {@code -EINVAL}.
+   * {@code xa_is_advanced(e)} (include/linux/xarray.h, v6.18): returns true for an internal entry
+   * not above {@code XA_RETRY_ENTRY} (siblings and retry, i.e. internal numbers 0..256). The normal
+   * API refuses these with {@code -EINVAL}. Context: any; pure.
    */
   public static boolean isAdvanced(Object e) {
     if (!(e instanceof XaInternal) || e instanceof XaError) {
@@ -119,7 +129,8 @@ public final class XaEntry {
   }
 
   /**
-   * {@code xa_mk_sibling(k)}.
+   * {@code xa_mk_sibling(k)} (include/linux/xarray.h, v6.18): returns the sibling entry pointing at
+   * slot {@code k}. Context: any; pure.
    *
    * @throws IllegalArgumentException unless {@code 0 <= k <= 62}
    */
@@ -130,8 +141,8 @@ public final class XaEntry {
   }
 
   /**
-   * {@code xa_is_sibling(e)} for 64-slot nodes: internal number 0..62 ({@code e <
-   * xa_mk_sibling(XA_CHUNK_SIZE - 1)}).
+   * {@code xa_is_sibling(e)} (include/linux/xarray.h, v6.18) for 64-slot nodes: returns true for
+   * internal number 0..62 ({@code e < xa_mk_sibling(XA_CHUNK_SIZE - 1)}). Context: any; pure.
    */
   public static boolean isSibling(Object e) {
     if (e instanceof XaInternal) {
@@ -142,8 +153,9 @@ public final class XaEntry {
   }
 
   /**
-   * {@code xa_is_sibling(e)} for a build with the given {@code XA_CHUNK_SHIFT}: internal number
-   * 0..{@code (1 << chunkShift) - 2}.
+   * {@code xa_is_sibling(e)} (include/linux/xarray.h, v6.18) for a build with the given
+   * {@code XA_CHUNK_SHIFT}: returns true for internal number 0..{@code (1 << chunkShift) - 2}.
+   * Context: any; pure.
    */
   public static boolean isSibling(Object e, int chunkShift) {
     if (e instanceof XaInternal) {
@@ -154,7 +166,8 @@ public final class XaEntry {
   }
 
   /**
-   * {@code xa_to_sibling(e)}: the slot the sibling points at.
+   * {@code xa_to_sibling(e)} (include/linux/xarray.h, v6.18): returns the slot the sibling points
+   * at. Context: any; pure.
    *
    * @throws IllegalArgumentException if {@code e} is not a sibling
    */
@@ -163,23 +176,33 @@ public final class XaEntry {
     return ((XaInternal) e).internalNumber();
   }
 
-  /** {@code xa_is_retry(e)}. */
+  /**
+   * {@code xa_is_retry(e)} (include/linux/xarray.h, v6.18): returns true for
+   * {@code XA_RETRY_ENTRY}. Context: any; pure.
+   */
   public static boolean isRetry(Object e) {
     return e == XA_RETRY_ENTRY;
   }
 
-  /** {@code xa_is_zero(e)}. */
+  /**
+   * {@code xa_is_zero(e)} (include/linux/xarray.h, v6.18): returns true for {@code XA_ZERO_ENTRY}.
+   * Context: any; pure.
+   */
   public static boolean isZero(Object e) {
     return e == XA_ZERO_ENTRY;
   }
 
-  /** {@code xa_is_node(e)}: a pointer to an {@link XaNode}. */
+  /**
+   * {@code xa_is_node(e)} (include/linux/xarray.h, v6.18): returns true for a pointer to an
+   * {@link XaNode}. Context: any; pure.
+   */
   public static boolean isNode(Object e) {
     return e instanceof XaNode;
   }
 
   /**
-   * {@code xa_to_node(e)}.
+   * {@code xa_to_node(e)} (include/linux/xarray.h, v6.18): returns the node {@code e} points at.
+   * Context: any; pure.
    *
    * @throws IllegalArgumentException if {@code e} is not a node
    */
@@ -188,23 +211,33 @@ public final class XaEntry {
     return (XaNode) e;
   }
 
-  /** {@code xa_mk_node(node)}: in the model the node object is its own entry. */
+  /**
+   * {@code xa_mk_node(node)} (include/linux/xarray.h, v6.18): returns the entry pointing at
+   * {@code node}; in the model the node object is its own entry. Context: any; pure.
+   */
   public static Object mkNode(XaNode node) {
     return node;
   }
 
-  /** {@code xa_is_err(e)}: an error entry (internal number -4095..-1). */
+  /**
+   * {@code xa_is_err(e)} (include/linux/xarray.h, v6.18): returns true for an error entry (internal
+   * number -4095..-1). Context: any; pure.
+   */
   public static boolean isErr(Object e) {
     return e instanceof XaError;
   }
 
-  /** {@code xa_err(e)}: the negative errno of an error entry, 0 for any other entry. */
+  /**
+   * {@code xa_err(e)} (include/linux/xarray.h, v6.18): returns the negative errno of an error
+   * entry, 0 for any other entry. Context: any; pure.
+   */
   public static int err(Object e) {
     return e instanceof XaError ? ((XaError) e).errno() : 0;
   }
 
   /**
-   * {@code XA_ERROR(errno)}: the interned error entry for a negative errno.
+   * {@code XA_ERROR(errno)} (include/linux/xarray.h, v6.18): returns the interned error entry for a
+   * negative errno. Context: any; pure.
    *
    * @throws IllegalArgumentException unless {@code -4095 <= errno <= -1}
    */

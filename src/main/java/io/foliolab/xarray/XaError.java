@@ -12,7 +12,10 @@ public final class XaError extends XaInternal {
     super(errno);
   }
 
-  /** The negative errno, as {@code xa_err()} returns it. */
+  /**
+   * Returns the negative errno, as {@code xa_err()} (include/linux/xarray.h, v6.18) returns it.
+   * Context: any; pure.
+   */
   public int errno() {
     return internalNumber();
   }

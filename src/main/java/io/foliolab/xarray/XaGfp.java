@@ -1,8 +1,8 @@
 package io.foliolab.xarray;
 
 /**
- * The allocation contexts the XArray allocates nodes with (include/linux/gfp_types.h). Only the
- * property the XArray looks at is modelled: whether the allocation may sleep
+ * The allocation contexts the XArray allocates nodes with (include/linux/gfp_types.h, v6.18). Only
+ * the property the XArray looks at is modelled: whether the allocation may sleep
  * ({@code gfpflags_allow_blocking}), which decides whether {@code __xas_nomem} drops the
  * {@code xa_lock} around it.
  */
@@ -22,7 +22,10 @@ public enum XaGfp {
     this.blocking = blocking;
   }
 
-  /** {@code gfpflags_allow_blocking(gfp)}. */
+  /**
+   * {@code gfpflags_allow_blocking(gfp)} (include/linux/gfp.h, v6.18): returns true if the
+   * allocation may sleep. Context: any; pure.
+   */
   public boolean allowsBlocking() {
     return blocking;
   }

@@ -17,7 +17,10 @@ public sealed class XaInternal permits XaError {
     this.number = number;
   }
 
-  /** The internal number {@code v} of {@code xa_mk_internal(v)} ({@code xa_to_internal}). */
+  /**
+   * Returns the internal number {@code v} of {@code xa_mk_internal(v)} ({@code xa_to_internal},
+   * include/linux/xarray.h, v6.18). Context: any; pure.
+   */
   public final int internalNumber() {
     return number;
   }

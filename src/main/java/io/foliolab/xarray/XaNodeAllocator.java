@@ -73,9 +73,11 @@ public final class XaNodeAllocator {
   }
 
   /**
-   * {@code kmem_cache_alloc_lru(radix_tree_node_cachep, lru, gfp)}: returns a node exactly as it
-   * was left on the free list (a new node, zeroed by the constructor, if the list is empty), or
-   * null if the policy makes this allocation fail.
+   * {@code kmem_cache_alloc_lru(radix_tree_node_cachep, lru, gfp)} (mm/slub.c, v6.18, as
+   * {@code xas_alloc} and {@code xas_nomem} call it): returns a node exactly as it was left on the
+   * free list (a new node, zeroed by the constructor, if the list is empty), or null if the policy
+   * makes this allocation fail. Context: the caller checked that a blocking {@code gfp} is not used
+   * under the xa_lock.
    */
   public XaNode kmemCacheAlloc(XaGfp gfp, XaAllocSite site) {
     if (!policy.allocate(gfp, site)) {
@@ -93,8 +95,9 @@ public final class XaNodeAllocator {
   }
 
   /**
-   * {@code kmem_cache_free(radix_tree_node_cachep, node)}: puts the node on the free list as it
-   * is (no zeroing).
+   * {@code kmem_cache_free(radix_tree_node_cachep, node)} (mm/slub.c, v6.18): puts the node on the
+   * free list as it is (no zeroing). Returns nothing. Context: any; the node must not be reachable
+   * by RCU readers.
    *
    * @throws IllegalStateException if the node is already free or waiting for RCU (double free)
    */
@@ -108,8 +111,10 @@ public final class XaNodeAllocator {
   }
 
   /**
-   * {@code call_rcu(&node->rcu_head, radix_tree_node_rcu_free)}: queues the node; its memory is
-   * not touched until a grace period that started after this call completes.
+   * {@code call_rcu(&node->rcu_head, radix_tree_node_rcu_free)} (kernel/rcu/tree.c, v6.18, as
+   * {@code xa_node_free} calls it): queues the node; its memory is not touched until a grace period
+   * that started after this call completes. Returns nothing. Context: xa_lock held by the XArray
+   * caller.
    */
   void callRcu(XaNode node) {
     checkArgument(node.allocator == this, "%s belongs to another allocator", node);
@@ -131,9 +136,10 @@ public final class XaNodeAllocator {
   }
 
   /**
-   * Completes a grace period for every node queued so far: runs
-   * {@code radix_tree_node_rcu_free} on each (zero slots and marks, empty private list) and puts
-   * it on the free list, oldest first. Returns the number of nodes freed.
+   * Completes a grace period for every node queued so far: runs {@code radix_tree_node_rcu_free}
+   * (lib/radix-tree.c, v6.18) on each (zero slots and marks, empty private list) and puts it on the
+   * free list, oldest first. Returns the number of nodes freed. Context: the simulator, when every
+   * reader that could see these nodes has left its read-side section.
    */
   public int completeGracePeriod() {
     return completeGracePeriod(Long.MAX_VALUE);
@@ -157,7 +163,10 @@ public final class XaNodeAllocator {
     return n;
   }
 
-  /** The memset part of {@code radix_tree_node_rcu_free}, as raw writes. */
+  /**
+   * The memset part of {@code radix_tree_node_rcu_free} (lib/radix-tree.c, v6.18), as raw writes.
+   * Returns nothing. Context: after the grace period; nobody can read the node.
+   */
   static void zero(XaNode node) {
     java.util.Arrays.fill(node.slots, null);
     java.util.Arrays.fill(node.marks, 0L);

@@ -32,7 +32,10 @@ import static io.foliolab.xarray.XaEntry.XA_ZERO_ENTRY;
  * <p>Indices are unsigned: {@code -1L} is {@code ULONG_MAX}.
  */
 public final class XaState {
-  /** The special values of {@code xa_node} that are not nodes: {@code XAS_RESTART}, {@code XAS_BOUNDS}. */
+  /**
+   * The special values of {@code xa_node} that are not nodes: {@code XAS_RESTART},
+   * {@code XAS_BOUNDS} (include/linux/xarray.h, v6.18).
+   */
   public static final class Sentinel {
     private final String name;
     private final int raw;
@@ -70,7 +73,8 @@ public final class XaState {
   XaUpdate update;
 
   /**
-   * {@code XA_STATE(name, xa, index)}: a cursor at {@code index}, order 0, not yet walked.
+   * {@code XA_STATE(name, xa, index)} (include/linux/xarray.h, v6.18): a cursor at {@code index},
+   * order 0, not yet walked. Context: any; the cursor belongs to the caller.
    */
   public XaState(XArray xa, long index) {
     this.xa = checkNotNull(xa, "xa");
@@ -79,19 +83,16 @@ public final class XaState {
   }
 
   /**
-   * {@code XA_STATE_ORDER(name, xa, index, order)}: a cursor for an order-{@code order} entry;
-   * the index is rounded down to a multiple of {@code 2^order}.
+   * {@code XA_STATE_ORDER(name, xa, index, order)} (include/linux/xarray.h, v6.18): a cursor for an
+   * order-{@code order} entry; the index is rounded down to a multiple of {@code 2^order}, as
+   * {@link #setOrder} does. Context: any; the cursor belongs to the caller.
    *
    * @throws IllegalArgumentException unless {@code 0 <= order <= 63}
    */
   public XaState(XArray xa, long index, int order) {
     this.xa = checkNotNull(xa, "xa");
     checkArgument(order >= 0 && order < 64, "XA_STATE_ORDER: order %s must be in 0..63", order);
-    int cs = xa.chunkShift;
-    this.index = (index >>> order) << order;
-    this.shift = order - order % cs;
-    this.sibs = (1 << (order % cs)) - 1;
-    this.node = XAS_RESTART;
+    setOrder(index, order);
   }
 
   // ------------------------------------------------------------------ cursor fields
@@ -173,7 +174,10 @@ public final class XaState {
     return alloc;
   }
 
-  /** {@code xas_set_update(xas, update)}: installs the node update callback (may be null). */
+  /**
+   * {@code xas_set_update(xas, update)} (include/linux/xarray.h, v6.18): installs the node update
+   * callback (may be null). Returns nothing. Context: any; touches only the cursor.
+   */
   public void setUpdate(XaUpdate update) {
     this.update = update;
   }
@@ -185,43 +189,65 @@ public final class XaState {
 
   // ------------------------------------------------------------------ predicates
 
-  /** {@code xas_invalid(xas)}: RESTART, BOUNDS or an error. */
+  /**
+   * {@code xas_invalid(xas)} (include/linux/xarray.h, v6.18): returns true for RESTART, BOUNDS or
+   * an error. Context: any; touches only the cursor.
+   */
   public boolean invalid() {
     return node != null && !(node instanceof XaNode);
   }
 
-  /** {@code xas_valid(xas)}: walked to a node or to the head. */
+  /**
+   * {@code xas_valid(xas)} (include/linux/xarray.h, v6.18): returns true if the cursor is walked to
+   * a node or to the head. Context: any; touches only the cursor.
+   */
   public boolean valid() {
     return node == null || node instanceof XaNode;
   }
 
-  /** {@code xas_is_node(xas)}: walked to a real node. */
+  /**
+   * {@code xas_is_node(xas)} (include/linux/xarray.h, v6.18): returns true if the cursor is walked
+   * to a real node. Context: any; touches only the cursor.
+   */
   public boolean isNode() {
     return node instanceof XaNode;
   }
 
-  /** {@code xas_not_node(node)}: a value of {@code xa_node} that is not a real node. */
+  /**
+   * {@code xas_not_node(node)} (include/linux/xarray.h, v6.18): returns true for a value of
+   * {@code xa_node} that is not a real node. Context: any; pure.
+   */
   public static boolean notNode(Object xaNode) {
     return !(xaNode instanceof XaNode);
   }
 
-  /** {@code xas_frozen(node)}: RESTART or an error. */
+  /**
+   * {@code xas_frozen(node)} (include/linux/xarray.h, v6.18): returns true for RESTART or an error.
+   * Context: any; pure.
+   */
   public static boolean frozen(Object xaNode) {
     return xaNode == XAS_RESTART || xaNode instanceof XaError;
   }
 
-  /** {@code xas_top(node)}: null, BOUNDS or RESTART (at or above the head). */
+  /**
+   * {@code xas_top(node)} (include/linux/xarray.h, v6.18): returns true for null, BOUNDS or RESTART
+   * (at or above the head). Context: any; pure.
+   */
   public static boolean top(Object xaNode) {
     return xaNode == null || xaNode == XAS_BOUNDS || xaNode == XAS_RESTART;
   }
 
-  /** {@code xas_error(xas)}: the negative errno recorded in the cursor, or 0. */
+  /**
+   * {@code xas_error(xas)} (include/linux/xarray.h, v6.18): returns the negative errno recorded in
+   * the cursor, or 0. Context: any; touches only the cursor.
+   */
   public int error() {
     return XaEntry.err(node);
   }
 
   /**
-   * {@code xas_set_err(xas, err)}: records a negative errno.
+   * {@code xas_set_err(xas, err)} (include/linux/xarray.h, v6.18): records a negative errno.
+   * Returns nothing. Context: any; touches only the cursor.
    *
    * @throws IllegalArgumentException unless {@code -4095 <= err <= -1}
    */
@@ -229,21 +255,28 @@ public final class XaState {
     node = XaEntry.error(err);
   }
 
-  /** {@code xas_reset(xas)}: the next operation walks from the head again. */
+  /**
+   * {@code xas_reset(xas)} (include/linux/xarray.h, v6.18): the next operation walks from the head
+   * again. Returns nothing. Context: any; touches only the cursor.
+   */
   public void reset() {
     node = XAS_RESTART;
   }
 
-  /** {@code xas_set(xas, index)}: moves to {@code index} (order unchanged), not walked. */
+  /**
+   * {@code xas_set(xas, index)} (include/linux/xarray.h, v6.18): moves to {@code index} (order
+   * unchanged), not walked. Returns nothing. Context: any; touches only the cursor.
+   */
   public void set(long index) {
     this.index = index;
     this.node = XAS_RESTART;
   }
 
   /**
-   * {@code xas_set_order(xas, index, order)}: moves to {@code index} for an order-{@code order}
-   * entry. Order 64 (used by {@code xa_store_range} for a range ending at {@code ULONG_MAX}) means
-   * index 0.
+   * {@code xas_set_order(xas, index, order)} (include/linux/xarray.h, v6.18): moves to
+   * {@code index} for an order-{@code order} entry. Order 64 (used by {@code xa_store_range} for a
+   * range ending at {@code ULONG_MAX}) means index 0. Returns nothing. Context: any; touches only
+   * the cursor.
    *
    * @throws IllegalArgumentException unless {@code 0 <= order <= 64}
    */
@@ -257,8 +290,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_advance(xas, index)}: sets the index and recomputes {@code xa_offset} within the
-   * current node, without walking (used to skip sibling slots).
+   * {@code xas_advance(xas, index)} (include/linux/xarray.h, v6.18): sets the index and recomputes
+   * {@code xa_offset} within the current node, without walking (used to skip sibling slots); loads
+   * the node's shift. Returns nothing. Context: RCU or xa_lock.
    */
   public void advance(long index) {
     int s = node instanceof XaNode ? xa.loadShift((XaNode) node) : 0;
@@ -267,8 +301,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_retry(xas, entry)}: true if the caller must skip {@code entry}: a zero entry (the
-   * cursor is left alone) or a retry entry (the cursor is reset to walk again from the head).
+   * {@code xas_retry(xas, entry)} (include/linux/xarray.h, v6.18): returns true if the caller must
+   * skip {@code entry}: a zero entry (the cursor is left alone) or a retry entry (the cursor is
+   * reset to walk again from the head). Context: any; touches only the cursor.
    */
   public boolean retry(Object entry) {
     if (entry == XA_ZERO_ENTRY) {
@@ -284,10 +319,10 @@ public final class XaState {
   // ------------------------------------------------------------------ walking
 
   /**
-   * {@code xas_start} (lib/xarray.c, static): starts a walk. A valid cursor returns
+   * {@code xas_start} (lib/xarray.c, static, v6.18): starts a walk. A valid cursor returns
    * {@link #reload()}; an error returns null; otherwise reads the head once, sets BOUNDS and
-   * returns null if the index is beyond the tree, else sets {@code xa_node = NULL} and returns
-   * the head. Context: RCU or xa_lock.
+   * returns null if the index is beyond the tree, else sets {@code xa_node = NULL} and returns the
+   * head. Context: RCU or xa_lock.
    */
   public Object start() {
     Object n = node;
@@ -312,12 +347,12 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_descend} (lib/xarray.c, static): reads the slot of {@code node} for
+   * {@code xas_descend} (lib/xarray.c, static, v6.18): reads the slot of {@code node} for
    * {@code xa_index}, moves the cursor to {@code node}, resolves sibling entries as the array's
    * {@link XaConfig.Descend} variant says, and leaves {@code xa_offset} at the slot the returned
    * entry was read from (the canonical slot). Current kernels loop over siblings and turn a node
-   * pointer reached through a sibling of a non-leaf node into {@code XA_RETRY_ENTRY}
-   * (cbc02854331e, 63b1898fffcd). Context: RCU or xa_lock.
+   * pointer reached through a sibling of a non-leaf node into {@code XA_RETRY_ENTRY} (cbc02854331e,
+   * 63b1898fffcd). Context: RCU or xa_lock.
    */
   public Object descend(XaNode node) {
     return descend(node, xa.loadShift(node));
@@ -328,37 +363,24 @@ public final class XaState {
     Object entry = xa.loadSlot(n, off);
     node = n;
     if (xa.isSibling(entry)) {
-      switch (xa.descendVariant) {
-        case CURRENT:
-          do {
-            off = ((XaInternal) entry).number;
-            entry = xa.loadSlot(n, off);
-            if (nodeShift != 0 && entry instanceof XaNode) {
-              entry = XA_RETRY_ENTRY;
-            }
-          } while (xa.isSibling(entry));
-          break;
-        case ONE_HOP_RETRY:
-          off = ((XaInternal) entry).number;
-          entry = xa.loadSlot(n, off);
-          if (nodeShift != 0 && entry instanceof XaNode) {
-            entry = XA_RETRY_ENTRY;
-          }
-          break;
-        case ONE_HOP:
-        default:
-          off = ((XaInternal) entry).number;
-          entry = xa.loadSlot(n, off);
-          break;
-      }
+      // CURRENT loops while the entry is a sibling; the two older variants make one hop, and
+      // only ONE_HOP lacks the node-to-retry conversion.
+      XaConfig.Descend v = xa.descendVariant;
+      do {
+        off = ((XaInternal) entry).number;
+        entry = xa.loadSlot(n, off);
+        if (v != XaConfig.Descend.ONE_HOP && nodeShift != 0 && entry instanceof XaNode) {
+          entry = XA_RETRY_ENTRY;
+        }
+      } while (v == XaConfig.Descend.CURRENT && xa.isSibling(entry));
     }
     offset = off;
     return entry;
   }
 
   /**
-   * {@code xas_load} (lib/xarray.c): walks from the head (or reloads a walked cursor) down to the
-   * entry for {@code xa_index}. Stops above a node whose shift is below {@code xa_shift} (a
+   * {@code xas_load} (lib/xarray.c, v6.18): walks from the head (or reloads a walked cursor) down
+   * to the entry for {@code xa_index}. Stops above a node whose shift is below {@code xa_shift} (a
    * multi-index cursor may get a node pointer back) and after a leaf node. Never returns a sibling
    * entry in the current kernel; may return NULL, a pointer, a value, a retry or zero entry, or a
    * node. Never allocates or modifies anything. Context: RCU or xa_lock.
@@ -380,11 +402,11 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_reload} (include/linux/xarray.h): re-reads the entry the cursor points at, after
-   * the caller took a reference on it. {@link XaConfig.Reload#CURRENT}: recompute the slot from
-   * {@code xa_index}, and follow a sibling exactly once (no loop, no node-to-retry conversion).
-   * {@link XaConfig.Reload#RELOAD_CANONICAL}: re-read {@code slots[xa_offset]}. With
-   * {@code xa_node == NULL} it re-reads the head. Context: RCU or xa_lock.
+   * {@code xas_reload} (include/linux/xarray.h, v6.18): re-reads the entry the cursor points at,
+   * after the caller took a reference on it. {@link XaConfig.Reload#CURRENT}: recompute the slot
+   * from {@code xa_index}, and follow a sibling exactly once (no loop, no node-to-retry
+   * conversion). {@link XaConfig.Reload#RELOAD_CANONICAL}: re-read {@code slots[xa_offset]}. With
+   * {@code xa_node == NULL} it re-reads the head. Returns the entry. Context: RCU or xa_lock.
    *
    * @throws IllegalStateException if the cursor has not been walked (the kernel would read garbage)
    */
@@ -412,7 +434,7 @@ public final class XaState {
   /**
    * {@code xas_get_order} (lib/xarray.c, a4864671ca0b, v6.10): the order of the entry the cursor
    * was walked to, by probing {@code xa_offset + 1, +2, +4, ...} for siblings, plus the node's
-   * shift; 0 for a head entry. Must follow a load. Context: RCU or xa_lock.
+   * shift; 0 for a head entry. Must follow a load. Returns the order. Context: RCU or xa_lock.
    */
   public int getOrder() {
     Object n = node;
@@ -438,12 +460,12 @@ public final class XaState {
   // ------------------------------------------------------------------ storing
 
   /**
-   * {@code xas_store} (lib/xarray.c): stores {@code entry} at the cursor, creating nodes as needed
-   * (GFP_NOWAIT; on failure the cursor holds -ENOMEM), for a multi-index cursor writing the
+   * {@code xas_store} (lib/xarray.c, v6.18): stores {@code entry} at the cursor, creating nodes as
+   * needed (GFP_NOWAIT; on failure the cursor holds -ENOMEM), for a multi-index cursor writing the
    * canonical slot then {@code sibling(canonical)} into the following slots, every slot with a
-   * release store. Storing NULL clears the entry's marks first, then erases the whole
-   * (multi-index) entry, frees emptied nodes through RCU and shrinks the tree. An existing larger
-   * entry covering the cursor is replaced as a whole. Context: xa_lock held.
+   * release store. Storing NULL clears the entry's marks first, then erases the whole (multi-index)
+   * entry, frees emptied nodes through RCU and shrinks the tree. An existing larger entry covering
+   * the cursor is replaced as a whole. Context: xa_lock held.
    *
    * @return the old entry (for multi-index stores not meaningful, as in the kernel)
    */
@@ -526,9 +548,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_create} (lib/xarray.c, static): makes sure the slot for the cursor exists, growing
-   * the tree ({@code xas_expand}) and allocating empty nodes top-down, each published with a
-   * release store before descending into it. Returns the current content of the slot (NULL if
+   * {@code xas_create} (lib/xarray.c, static, v6.18): makes sure the slot for the cursor exists,
+   * growing the tree ({@code xas_expand}) and allocating empty nodes top-down, each published with
+   * a release store before descending into it. Returns the current content of the slot (NULL if
    * new), or NULL with an error in the cursor. Context: xa_lock held.
    */
   Object create(boolean allowRoot) {
@@ -590,14 +612,18 @@ public final class XaState {
     return entry;
   }
 
-  /** {@code xas_size}: number of indices covered by the cursor's order. */
+  /**
+   * {@code xas_size} (include/linux/xarray.h, v6.18): returns the number of indices covered by the
+   * cursor's order. Context: any; touches only the cursor.
+   */
   long size() {
     return shift >= 64 ? 0 : (sibs + 1L) << shift;
   }
 
   /**
-   * {@code xas_max} (lib/xarray.c, static): the largest index that must fit for this cursor; one
-   * more when a multi-index range starts at 0, since the head can only hold index 0 alone.
+   * {@code xas_max} (lib/xarray.c, static, v6.18): the largest index that must fit for this cursor;
+   * one more when a multi-index range starts at 0, since the head can only hold index 0 alone.
+   * Returns that index. Context: any; touches only the cursor.
    */
   long max() {
     long max = index;
@@ -612,11 +638,11 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_expand} (lib/xarray.c, static): adds root nodes until the tree covers
+   * {@code xas_expand} (lib/xarray.c, static, v6.18): adds root nodes until the tree covers
    * {@link #max()}. Each new root gets the old head in slot 0 (plain store), the array's mark
-   * summary in bit 0, and is published with a release store of {@code xa_head} after the old
-   * root's parent. Returns the shift the head covers (root shift + chunk shift), 0 when a bare
-   * head entry will do, or -ENOMEM.
+   * summary in bit 0, and is published with a release store of {@code xa_head} after the old root's
+   * parent. Returns the shift the head covers (root shift + chunk shift), 0 when a bare head entry
+   * will do, or -ENOMEM. Context: xa_lock held.
    */
   private int expand(Object head) {
     XaNode n = null;
@@ -668,10 +694,11 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_alloc} (lib/xarray.c, static): takes the {@code xa_alloc} node (dropping the rest
-   * of its chain, as the kernel does) or allocates one with GFP_NOWAIT, links it under the
+   * {@code xas_alloc} (lib/xarray.c, static, v6.18): takes the {@code xa_alloc} node (dropping the
+   * rest of its chain, as the kernel does) or allocates one with GFP_NOWAIT, links it under the
    * cursor's node at {@code xa_offset} and initialises its fields with plain stores. Slots and
-   * marks are not touched: they are whatever the node holds.
+   * marks are not touched: they are whatever the node holds. Returns the node, or null with -ENOMEM
+   * (or the cursor's earlier error) in the cursor. Context: xa_lock held.
    */
   private XaNode alloc(int s) {
     Object parentObj = node;
@@ -702,7 +729,12 @@ public final class XaState {
     return n;
   }
 
-  /** {@code kmem_cache_alloc_lru} on the array's allocator, with a might_sleep check. */
+  /**
+   * {@code kmem_cache_alloc_lru(radix_tree_node_cachep, ...)} (mm/slub.c, v6.18) on the array's
+   * allocator, with the {@code might_sleep} check of a blocking allocation under the lock. Returns
+   * the node, or null if the allocation fails. Context: a blocking {@code gfp} only without the
+   * xa_lock.
+   */
   private XaNode allocate(XaGfp gfp, XaAllocSite site) {
     if (gfp.allowsBlocking() && xa.lockdep && xa.isLocked()) {
       throw new IllegalStateException("might_sleep: " + site + " allocates with " + gfp
@@ -711,7 +743,10 @@ public final class XaState {
     return xa.allocator.kmemCacheAlloc(gfp, site);
   }
 
-  /** {@code xas_update} (lib/xarray.c, static). */
+  /**
+   * {@code xas_update} (lib/xarray.c, static, v6.18): calls the cursor's node update callback on
+   * {@code n}, if any. Returns nothing. Context: xa_lock held.
+   */
   private void update(XaNode n) {
     if (update != null) {
       update.update(n);
@@ -721,7 +756,11 @@ public final class XaState {
     }
   }
 
-  /** {@code update_node} (lib/xarray.c, static). */
+  /**
+   * {@code update_node} (lib/xarray.c, static, v6.18): adds {@code count} and {@code values} to the
+   * node's counters (plain stores), calls the update callback, and deletes the node if entries were
+   * removed and it became empty. Returns nothing. Context: xa_lock held.
+   */
   private void updateNode(XaNode n, int count, int values) {
     if (n == null || (count == 0 && values == 0)) {
       return;
@@ -734,7 +773,10 @@ public final class XaState {
     }
   }
 
-  /** {@code xa_node_free} (lib/xarray.c, static): {@code array = XA_RCU_FREE}, then call_rcu. */
+  /**
+   * {@code xa_node_free} (lib/xarray.c, static, v6.18): {@code array = XA_RCU_FREE}, then
+   * {@code call_rcu}. Returns nothing. Context: xa_lock held.
+   */
   private void nodeFree(XaNode n) {
     if (n.privateList != null) {
       throw new IllegalStateException("XA_NODE_BUG_ON: freeing " + n + " on a private list");
@@ -744,9 +786,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_delete_node} (lib/xarray.c, static): frees the cursor's node and its ancestors
-   * while they are empty (each parent slot cleared with a plain store), then shrinks the tree if
-   * the surviving node is the root.
+   * {@code xas_delete_node} (lib/xarray.c, static, v6.18): frees the cursor's node and its
+   * ancestors while they are empty (each parent slot cleared with a plain store), then shrinks the
+   * tree if the surviving node is the root. Returns nothing. Context: xa_lock held.
    */
   private void deleteNode() {
     XaNode n = (XaNode) node;
@@ -774,9 +816,10 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_shrink} (lib/xarray.c, static): while the root has a single entry in slot 0 that
-   * is a node (or the root is a leaf), make that entry the head (plain store), retire the old
-   * root (count 0, slot 0 = RETRY if it held a leaf entry) and free it through RCU.
+   * {@code xas_shrink} (lib/xarray.c, static, v6.18): while the root has a single entry in slot 0
+   * that is a node (or the root is a leaf), make that entry the head (plain store), retire the old
+   * root (count 0, slot 0 = RETRY if it held a leaf entry) and free it through RCU. Returns
+   * nothing. Context: xa_lock held.
    */
   private void shrink() {
     XaNode n = (XaNode) node;
@@ -809,9 +852,10 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_free_nodes} (lib/xarray.c, static): tears down a detached subtree depth first,
-   * overwriting every non-NULL non-node slot with RETRY (plain), zeroing the counts and freeing
-   * each node through RCU.
+   * {@code xas_free_nodes} (lib/xarray.c, static, v6.18): tears down a detached subtree depth
+   * first, overwriting every non-NULL non-node slot with RETRY (plain), zeroing the counts and
+   * freeing each node through RCU. Returns nothing. Context: xa_lock held (or the subtree is
+   * private to the caller).
    */
   void freeNodes(XaNode top) {
     int off = 0;
@@ -846,9 +890,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_create_range} (lib/xarray.c): creates every order-0 slot of the range the cursor
-   * describes, from the last index down, and leaves the cursor at the start of the range set up
-   * for single-index entries (on error, restores shift, sibs and index). Context: xa_lock held.
+   * {@code xas_create_range} (lib/xarray.c, v6.18): creates every order-0 slot of the range the
+   * cursor describes, from the last index down, and leaves the cursor at the start of the range set
+   * up for single-index entries (on error, restores shift, sibs and index). Context: xa_lock held.
    */
   public void createRange() {
     xa.assertLocked("xas_create_range");
@@ -898,8 +942,9 @@ public final class XaState {
   // ------------------------------------------------------------------ marks
 
   /**
-   * {@code xas_get_mark} (lib/xarray.c): the mark of the entry the cursor was walked to; the array
-   * summary when the entry is the head; false if the cursor is invalid. Context: RCU or xa_lock.
+   * {@code xas_get_mark} (lib/xarray.c, v6.18): the mark of the entry the cursor was walked to; the
+   * array summary when the entry is the head; false if the cursor is invalid. Context: RCU or
+   * xa_lock.
    */
   public boolean getMark(int mark) {
     XArray.checkMark(mark);
@@ -913,9 +958,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_set_mark} (lib/xarray.c): sets the mark on the cursor's slot and on each ancestor
-   * slot until one already had it, then the array summary. Does nothing on an invalid cursor.
-   * Context: xa_lock held.
+   * {@code xas_set_mark} (lib/xarray.c, v6.18): sets the mark on the cursor's slot and on each
+   * ancestor slot until one already had it, then the array summary. Does nothing on an invalid
+   * cursor. Context: xa_lock held.
    */
   public void setMark(int mark) {
     XArray.checkMark(mark);
@@ -939,9 +984,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_clear_mark} (lib/xarray.c): clears the mark on the cursor's slot and walks up
-   * while the node has no other slot with that mark, finally clearing the array summary.
-   * Context: xa_lock held.
+   * {@code xas_clear_mark} (lib/xarray.c, v6.18): clears the mark on the cursor's slot and walks up
+   * while the node has no other slot with that mark, finally clearing the array summary. Context:
+   * xa_lock held.
    */
   public void clearMark(int mark) {
     XArray.checkMark(mark);
@@ -968,8 +1013,8 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_init_marks} (lib/xarray.c): clears every mark of the cursor's entry (the model has
-   * no free-tracking arrays). Context: xa_lock held.
+   * {@code xas_init_marks} (lib/xarray.c, v6.18): clears every mark of the cursor's entry (the
+   * model has no free-tracking arrays). Context: xa_lock held.
    */
   public void initMarks() {
     for (int mark = 0; mark < XArray.XA_MAX_MARKS; mark++) {
@@ -978,8 +1023,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_squash_marks} (lib/xarray.c, static): before a multi-index store, moves any mark
-   * found on the slots after the canonical one onto the canonical slot.
+   * {@code xas_squash_marks} (lib/xarray.c, static, v6.18): before a multi-index store, moves any
+   * mark found on the slots after the canonical one onto the canonical slot. Returns nothing.
+   * Context: xa_lock held.
    */
   private void squashMarks() {
     if (sibs == 0) {
@@ -1000,7 +1046,10 @@ public final class XaState {
     }
   }
 
-  /** {@code node_get_marks} (lib/xarray.c, static): the marks of one slot as a bit set. */
+  /**
+   * {@code node_get_marks} (lib/xarray.c, static, v6.18): returns the marks of one slot as a bit
+   * set (one load per mark). Context: xa_lock held.
+   */
   private int nodeGetMarks(XaNode n, int off) {
     int marks = 0;
     for (int mark = 0; mark < XArray.XA_MAX_MARKS; mark++) {
@@ -1012,8 +1061,9 @@ public final class XaState {
   }
 
   /**
-   * {@code node_set_marks} (lib/xarray.c, static): sets {@code marks} on {@code n}'s slot and, for
-   * a new child, on the child's slots as the {@link XaConfig.SplitMarks} variant says.
+   * {@code node_set_marks} (lib/xarray.c, static, v6.18): sets {@code marks} on {@code n}'s slot
+   * and, for a new child, on the child's slots as the {@link XaConfig.SplitMarks} variant says.
+   * Returns nothing. Context: xa_lock held.
    */
   private void nodeSetMarks(XaNode n, int off, XaNode child, int childSibs, int marks) {
     for (int mark = 0; mark < XArray.XA_MAX_MARKS; mark++) {
@@ -1037,10 +1087,10 @@ public final class XaState {
   // ------------------------------------------------------------------ splitting
 
   /**
-   * {@code __xas_init_node_for_split} (lib/xarray.c, static): fills all slots of a not yet
+   * {@code __xas_init_node_for_split} (lib/xarray.c, static, v6.18): fills all slots of a not yet
    * visible node for the cursor's order with plain stores: {@code entry} in every
-   * {@code (xa_sibs + 1)}-th slot and {@code sibling(canonical)} in the others; sets
-   * {@code array}.
+   * {@code (xa_sibs + 1)}-th slot and {@code sibling(canonical)} in the others; sets {@code array}.
+   * Returns nothing. Context: any; the node is not reachable yet.
    */
   private void initNodeForSplit(XaNode n, Object entry) {
     if (n == null) {
@@ -1060,8 +1110,8 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_split_alloc} (lib/xarray.c): preallocates, without the lock, the nodes needed to
-   * split an order-{@code order} entry into entries of the cursor's order: none when the new
+   * {@code xas_split_alloc} (lib/xarray.c, v6.18): preallocates, without the lock, the nodes needed
+   * to split an order-{@code order} entry into entries of the cursor's order: none when the new
    * entries stay in the same node, one per old slot when they go one level down (each prefilled
    * with {@code entry}, which is baked in and not rewritten by {@link #split}). Splitting across
    * two levels is unsupported: the kernel WARNs ({@code xa_shift + 2 * XA_CHUNK_SHIFT <= order},
@@ -1097,13 +1147,13 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_split} (lib/xarray.c): replaces the order-{@code order} entry at the cursor by
-   * entries of the cursor's order, all equal to {@code entry}. Walks with {@link #load()}, reads
+   * {@code xas_split} (lib/xarray.c, v6.18): replaces the order-{@code order} entry at the cursor
+   * by entries of the cursor's order, all equal to {@code entry}. Walks with {@link #load()}, reads
    * the canonical slot's marks once, then from the last old slot down to the canonical one either
    * installs a preallocated child node (fields and marks first, then a release store of the
-   * pointer; the child's slots are as {@link #splitAlloc} left them) or rewrites the group in
-   * place (new canonical first, then its siblings from high to low). Adjusts nr_values; count
-   * does not change. Context: xa_lock held.
+   * pointer; the child's slots are as {@link #splitAlloc} left them) or rewrites the group in place
+   * (new canonical first, then its siblings from high to low). Adjusts nr_values; count does not
+   * change. Context: xa_lock held.
    *
    * @throws IllegalStateException if a child node is needed and {@code xa_alloc} is empty (the
    *     kernel would dereference NULL)
@@ -1133,12 +1183,7 @@ public final class XaState {
         }
         update(child);
       } else {
-        int canon = off - sibs;
-        nodeSetMarks(n, canon, null, 0, marks);
-        xa.storeSlot(n, canon, entry, XaOrder.RELEASE);
-        while (off > canon) {
-          xa.storeSlot(n, off--, XaEntry.mkSibling(canon), XaOrder.RELEASE);
-        }
+        off = storeGroup(n, off, entry, marks);
         values += ((entry instanceof XaValue ? 1 : 0) - (curr instanceof XaValue ? 1 : 0))
             * (sibs + 1);
       }
@@ -1147,7 +1192,29 @@ public final class XaState {
     update(n);
   }
 
-  /** The common part of installing a child node in {@code xas_split} / {@code xas_try_split}. */
+  /**
+   * The common part of rewriting a node in place in {@code xas_split} / {@code xas_try_split}
+   * (lib/xarray.c, v6.18): the group of new entries whose last slot is {@code off} gets the old
+   * entry's marks on its canonical slot, then {@code entry} in the canonical slot and sibling
+   * entries in the others, each a release store, from high to low. Returns the canonical slot.
+   * Context: xa_lock held.
+   */
+  private int storeGroup(XaNode n, int off, Object entry, int marks) {
+    int canon = off - sibs;
+    nodeSetMarks(n, canon, null, 0, marks);
+    xa.storeSlot(n, canon, entry, XaOrder.RELEASE);
+    while (off > canon) {
+      xa.storeSlot(n, off--, XaEntry.mkSibling(canon), XaOrder.RELEASE);
+    }
+    return canon;
+  }
+
+  /**
+   * The common part of installing a child node in {@code xas_split} / {@code xas_try_split}
+   * (lib/xarray.c, v6.18): the child's fields (plain stores), the marks of the parent's slot and of
+   * the child's canonical slots, then the release store of the child pointer into the parent.
+   * Returns nothing. Context: xa_lock held.
+   */
   private void installChild(XaNode n, int ns, int off, XaNode child, Object entry, int marks) {
     xa.storeShift(child, ns - xa.chunkShift);
     xa.storeOffset(child, off);
@@ -1207,12 +1274,7 @@ public final class XaState {
       update(child);
     } else {
       do {
-        int canon = off - sibs;
-        nodeSetMarks(n, canon, null, 0, marks);
-        xa.storeSlot(n, canon, entry, XaOrder.RELEASE);
-        while (off > canon) {
-          xa.storeSlot(n, off--, XaEntry.mkSibling(canon), XaOrder.RELEASE);
-        }
+        off = storeGroup(n, off, entry, marks);
         values += ((entry instanceof XaValue ? 1 : 0) - (curr instanceof XaValue ? 1 : 0))
             * (sibs + 1);
       } while (off-- > offset);
@@ -1222,10 +1284,10 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_try_split_min_order(order)} for this cursor's array: the smallest order
-   * {@link #trySplit} accepts in one step from {@code order}: {@code order - 1} when the entry is a
-   * single slot ({@code order % XA_CHUNK_SHIFT == 0}; 0 for 0), else the order at the bottom of
-   * the same node ({@code order - order % XA_CHUNK_SHIFT}).
+   * {@code xas_try_split_min_order(order)} (lib/xarray.c, v6.18) for this cursor's array: returns
+   * the smallest order {@link #trySplit} accepts in one step from {@code order}: {@code order - 1}
+   * when the entry is a single slot ({@code order % XA_CHUNK_SHIFT == 0}; 0 for 0), else the order
+   * at the bottom of the same node ({@code order - order % XA_CHUNK_SHIFT}). Context: any; pure.
    */
   public int trySplitMinOrder(int order) {
     return xa.trySplitMinOrder(order);
@@ -1234,10 +1296,10 @@ public final class XaState {
   // ------------------------------------------------------------------ memory
 
   /**
-   * {@code xas_nomem} (lib/xarray.c): if the cursor failed with -ENOMEM, allocates one node with
-   * {@code gfp} into {@code xa_alloc} (replacing the pointer to any previous chain), resets the
-   * cursor and returns true so that the caller retries; otherwise destroys the preallocation and
-   * returns false. Also false when the allocation fails. Context: the caller has dropped the
+   * {@code xas_nomem} (lib/xarray.c, v6.18): if the cursor failed with -ENOMEM, allocates one node
+   * with {@code gfp} into {@code xa_alloc} (replacing the pointer to any previous chain), resets
+   * the cursor and returns true so that the caller retries; otherwise destroys the preallocation
+   * and returns false. Also false when the allocation fails. Context: the caller has dropped the
    * xa_lock if gfp may sleep.
    */
   public boolean nomem(XaGfp gfp) {
@@ -1257,8 +1319,10 @@ public final class XaState {
   }
 
   /**
-   * {@code __xas_nomem} (lib/xarray.c, static): {@link #nomem} for the normal API, which holds the
-   * xa_lock: when gfp may sleep the lock is dropped around the allocation and retaken.
+   * {@code __xas_nomem} (lib/xarray.c, static, v6.18): {@link #nomem} for the normal API, which
+   * holds the xa_lock: when gfp may sleep the lock is dropped around the allocation and retaken. A
+   * separate copy of {@link #nomem}, as in lib/xarray.c. Returns true if the caller should retry.
+   * Context: xa_lock held (dropped around a blocking allocation).
    */
   boolean __nomem(XaGfp gfp) {
     checkNotNull(gfp, "gfp");
@@ -1284,12 +1348,12 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_destroy} (lib/xarray.c): frees the unused preallocated nodes. Current kernels
+   * {@code xas_destroy} (lib/xarray.c, v6.18): frees the unused preallocated nodes. Current kernels
    * (since 8fc75643c5e1) walk the whole chain and call {@code radix_tree_node_rcu_free} on each
    * node directly: slots and marks are zeroed with plain stores and the node is back on the free
    * list at once (it was never visible, so no grace period). The
-   * {@link XaConfig.Destroy#KMEM_CACHE_FREE} variant frees only the chain head, as it is.
-   * Context: any.
+   * {@link XaConfig.Destroy#KMEM_CACHE_FREE} variant frees only the chain head, as it is. Context:
+   * any.
    */
   public void destroy() {
     XaNode n = alloc;
@@ -1318,25 +1382,31 @@ public final class XaState {
 
   // ------------------------------------------------------------------ iteration
 
-  /** {@code xas_move_index} (lib/xarray.c, static). */
+  /**
+   * {@code xas_move_index} (lib/xarray.c, static, v6.18): moves {@code xa_index} to the first index
+   * of slot {@code off} of {@code n} (loads its shift). Returns nothing. Context: RCU or xa_lock.
+   */
   private void moveIndex(XaNode n, long off) {
     int s = xa.loadShift(n);
     index &= (~(long) xa.chunkMask) << s;
     index += off << s;
   }
 
-  /** {@code xas_next_offset} (lib/xarray.c, static): next slot, index at its first index. */
+  /**
+   * {@code xas_next_offset} (lib/xarray.c, static, v6.18): moves to the next slot, the index to its
+   * first index. Returns nothing. Context: RCU or xa_lock.
+   */
   private void nextOffset(XaNode n) {
     offset++;
     moveIndex(n, offset);
   }
 
   /**
-   * {@code xas_find} (lib/xarray.c): the next present entry at an index &gt;= {@code xa_index}
-   * (not yet walked) or after the current one (walked), up to {@code max}. Skips siblings and
-   * NULL, descends into nodes, returns retry and zero entries (callers use {@link #retry}). A walk
-   * that starts inside a multi-index entry returns it without moving the index. On failure the
-   * cursor is at BOUNDS. Context: RCU or xa_lock.
+   * {@code xas_find} (lib/xarray.c, v6.18): the next present entry at an index &gt;=
+   * {@code xa_index} (not yet walked) or after the current one (walked), up to {@code max}. Skips
+   * siblings and NULL, descends into nodes, returns retry and zero entries (callers use
+   * {@link #retry}). A walk that starts inside a multi-index entry returns it without moving the
+   * index. On failure the cursor is at BOUNDS. Context: RCU or xa_lock.
    */
   public Object find(long max) {
     Object entry;
@@ -1391,9 +1461,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_next_entry} (include/linux/xarray.h): the fast path of {@code xas_for_each}: in a
-   * leaf, returns the next non-NULL slot if it is not internal, else falls back to {@link #find}.
-   * Context: RCU or xa_lock.
+   * {@code xas_next_entry} (include/linux/xarray.h, v6.18): the fast path of {@code xas_for_each}:
+   * in a leaf, returns the next non-NULL slot if it is not internal, else falls back to
+   * {@link #find}. Context: RCU or xa_lock.
    */
   public Object nextEntry(long max) {
     Object cur = node;
@@ -1422,7 +1492,11 @@ public final class XaState {
     return entry;
   }
 
-  /** {@code xas_find_chunk} (include/linux/xarray.h): next set bit of {@code mark} in the node. */
+  /**
+   * {@code xas_find_chunk} (include/linux/xarray.h, v6.18): returns the next set bit of
+   * {@code mark} in the node at or after the cursor's offset (after it if {@code advance}), or
+   * {@code XA_CHUNK_SIZE}; one load of the mark word. Context: RCU or xa_lock.
+   */
   private int findChunk(XaNode n, boolean advance, int mark) {
     int off = offset;
     if (advance) {
@@ -1438,11 +1512,11 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_find_marked} (lib/xarray.c): the next entry with {@code mark} at an index &gt;=
-   * {@code xa_index} (not walked) or after the current one (walked), up to {@code max}. A marked
-   * multi-index entry is reported at its first index; sibling slots are skipped (7e060df04f56,
-   * 2025). When nothing is found: BOUNDS if the array ends before {@code max}, RESTART if
-   * {@code max} was passed. Context: RCU or xa_lock.
+   * {@code xas_find_marked} (lib/xarray.c, v6.18): the next entry with {@code mark} at an index
+   * &gt;= {@code xa_index} (not walked) or after the current one (walked), up to {@code max}. A
+   * marked multi-index entry is reported at its first index; sibling slots are skipped
+   * (7e060df04f56, 2025). When nothing is found: BOUNDS if the array ends before {@code max},
+   * RESTART if {@code max} was passed. Returns the entry or NULL. Context: RCU or xa_lock.
    */
   public Object findMarked(long max, int mark) {
     XArray.checkMark(mark);
@@ -1538,9 +1612,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_next_marked} (include/linux/xarray.h): the fast path of
-   * {@code xas_for_each_marked} within a leaf; falls back to {@link #findMarked}. Context: RCU or
-   * xa_lock.
+   * {@code xas_next_marked} (include/linux/xarray.h, v6.18): the fast path of
+   * {@code xas_for_each_marked} within a leaf; falls back to {@link #findMarked}. Returns the entry
+   * or NULL. Context: RCU or xa_lock.
    */
   public Object nextMarked(long max, int mark) {
     XArray.checkMark(mark);
@@ -1566,7 +1640,7 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_find_conflict} (lib/xarray.c): the next entry present in the range the
+   * {@code xas_find_conflict} (lib/xarray.c, v6.18): the next entry present in the range the
    * (multi-index) cursor describes. The first call walks all the way down along the index and
    * returns a larger entry covering the range (its canonical entry) or the entry at the first
    * index; later calls scan the rest of the range, descending into nodes. NULL at the end, with
@@ -1628,10 +1702,10 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_pause} (lib/xarray.c): prepares the cursor for dropping the lock mid-iteration: it
-   * is reset, and its index moves past the current entry (and its siblings). With c9ba5249ef8b
-   * (2025) the index is first rounded down to the slot's first index. Wrapping past
-   * {@code ULONG_MAX} gives BOUNDS.
+   * {@code xas_pause} (lib/xarray.c, v6.18): prepares the cursor for dropping the lock
+   * mid-iteration: it is reset, and its index moves past the current entry (and its siblings). With
+   * c9ba5249ef8b (2025) the index is first rounded down to the slot's first index. Wrapping past
+   * {@code ULONG_MAX} gives BOUNDS. Returns nothing. Context: RCU or xa_lock, about to be dropped.
    */
   public void pause() {
     Object cur = node;
@@ -1659,8 +1733,8 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_next} (include/linux/xarray.h) and {@code __xas_next}: moves to exactly the next
-   * index and returns its slot, descending into nodes but not resolving siblings. Not for
+   * {@code xas_next} (include/linux/xarray.h, v6.18) and {@code __xas_next}: moves to exactly the
+   * next index and returns its slot, descending into nodes but not resolving siblings. Not for
    * multi-index cursors. Context: RCU or xa_lock.
    */
   public Object next() {
@@ -1705,8 +1779,10 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_prev} (include/linux/xarray.h) and {@code __xas_prev}: moves to exactly the
-   * previous index; see {@link #next()}. Context: RCU or xa_lock.
+   * {@code xas_prev} (include/linux/xarray.h, v6.18) and {@code __xas_prev}: moves to exactly the
+   * previous index and returns its slot; see {@link #next()}. Context: RCU or xa_lock. Kept as a
+   * mirror image of {@link #next()} rather than sharing code with it, as lib/xarray.c keeps the
+   * two.
    */
   public Object prev() {
     Object cur = node;
@@ -1750,8 +1826,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_sibling} (lib/xarray.c, static): true if the cursor's index lies after the first
-   * index of the slot it sits on, i.e. the entry found started before the index.
+   * {@code xas_sibling} (lib/xarray.c, static, v6.18): true if the cursor's index lies after the
+   * first index of the slot it sits on, i.e. the entry found started before the index. Context: RCU
+   * or xa_lock (loads the node's shift).
    */
   boolean sibling() {
     if (!(node instanceof XaNode)) {
@@ -1764,8 +1841,9 @@ public final class XaState {
   }
 
   /**
-   * {@code xas_set_range} (lib/xarray.c, static): sets the cursor to the largest aligned chunk of
-   * {@code [first, last]} that starts at {@code first} and fits one node.
+   * {@code xas_set_range} (lib/xarray.c, static, v6.18): sets the cursor to the largest aligned
+   * chunk of {@code [first, last]} that starts at {@code first} and fits one node. Returns nothing.
+   * Context: any; touches only the cursor.
    */
   void setRange(long first, long last) {
     int cs = xa.chunkShift;

@@ -18,7 +18,10 @@ public final class XaValue {
     this.value = value;
   }
 
-  /** Returns the integer this entry encodes ({@code xa_to_value}). */
+  /**
+   * Returns the integer this entry encodes ({@code xa_to_value}, include/linux/xarray.h, v6.18).
+   * Context: any; pure.
+   */
   public long value() {
     return value;
   }

@@ -130,6 +130,61 @@ class JShellEvaluatorTest {
     assertEquals(3, value("1 + 2"));
   }
 
+  @Test
+  void interruptedExplorationEndsTheCellWithCellInterruptedException() throws Exception {
+    // A dpor search of far more than a minute, on all cores (parallel workers when there are
+    // several), interrupted the kernel's way: the flag, then every thread the cell started.
+    CompletableFuture<CellFailure> failure = runAsync("Lab.scenario(\"split-wrong-slot\")"
+        + ".param(\"order\", 6).param(\"index\", \"0x7640\").explore(\"dpor\")");
+    awaitRunning();
+    if (Runtime.getRuntime().availableProcessors() > 1) {
+      assertTrue(LabInterruptTest.await(() -> !LabInterruptTest.explorerThreads().isEmpty(), 20),
+          "the exploration's workers did not start");
+    }
+    Thread.sleep(300);
+    assertTrue(shell.isRunning(), "the exploration ended before the interrupt");
+    shell.interrupt();
+    CellFailure f = failure.get(20, TimeUnit.SECONDS);
+    assertEquals(CellInterruptedException.class.getName(), f.ename(), f.traceback().toString());
+    assertEquals("interrupted by the user", f.evalue());
+    // The next cell lowers the flag; the kernel goes on, the old search does not.
+    Interrupts.clear();
+    assertTrue(LabInterruptTest.await(() -> LabInterruptTest.explorerThreads().isEmpty(), 5),
+        "the interrupted search still runs: " + LabInterruptTest.explorerThreads());
+    assertEquals(3, value("1 + 2"));
+    long expected = io.foliolab.explore.Explorer.explore(
+        Lab.scenario("willy-1499").variant("reload-canonical").model(),
+        new io.foliolab.explore.Strategy.Dpor(), io.foliolab.explore.Options.defaults(),
+        io.foliolab.explore.ExecutionListener.NONE).executions();
+    assertEquals((int) expected, value("Lab.scenario(\"willy-1499\")"
+        + ".variant(\"reload-canonical\").explore(\"dpor\").table().rowCount()"));
+  }
+
+  @Test
+  void anInterruptTheCellTranslatedIsStillAnInterrupt() throws Exception {
+    System.clearProperty("foliolab.test.looping");
+    CompletableFuture<CellFailure> failure = runAsync("try { System.setProperty("
+        + "\"foliolab.test.looping\", \"1\"); Thread.sleep(60_000); }"
+        + " catch (InterruptedException e) { throw new IllegalStateException(\"interrupted\", e); }");
+    awaitLooping();
+    shell.interrupt();
+    CellFailure f = failure.get(5, TimeUnit.SECONDS);
+    assertEquals(CellInterruptedException.class.getName(), f.ename(), f.traceback().toString());
+    assertEquals("interrupted by the user", f.evalue());
+    assertTrue(f.traceback().contains(
+        "(the cell ended with java.lang.IllegalStateException: interrupted)"),
+        f.traceback().toString());
+    Interrupts.clear();
+    assertEquals(3, value("1 + 2"));
+  }
+
+  @Test
+  void withoutAnInterruptAnExceptionKeepsItsName() {
+    CellFailure f = assertThrows(CellFailure.class, () -> shell.eval(
+        "throw new IllegalStateException(\"interrupted\", new InterruptedException())"));
+    assertEquals("java.lang.IllegalStateException", f.ename());
+  }
+
   /**
    * Waits until the cell's loop has really started (the snippet sets a system property from inside
    * it; JShell runs in this JVM), so that a loaded machine cannot interrupt it before it begins.

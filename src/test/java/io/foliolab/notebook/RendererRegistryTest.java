@@ -122,6 +122,37 @@ class RendererRegistryTest {
   }
 
   @Test
+  void aChartSubclassIsSummarisedAsItsXChartKind() {
+    class Noted extends XYChart {
+      Noted() {
+        super(100, 80);
+      }
+    }
+    assertEquals("XYChart", BuiltInRenderers.xchartKind(Noted.class));
+    assertEquals("CategoryChart", BuiltInRenderers.xchartKind(
+        org.knowm.xchart.CategoryChart.class));
+    assertTrue(BuiltInRenderers.chartSummary(new Noted()).startsWith("XYChart 100x80"),
+        BuiltInRenderers.chartSummary(new Noted()));
+    assertEquals("String", BuiltInRenderers.xchartKind(String.class));
+  }
+
+  @Test
+  void pageIndicesShowInHex() {
+    // As an execution table has them: numeric columns, shown the way the kernel prints indices.
+    Table t = Table.create("executions", tech.tablesaw.api.LongColumn.create("execution", 0L, 1L),
+        tech.tablesaw.api.LongColumn.create("folio_index", new long[] {0x7652L, 0L}),
+        tech.tablesaw.api.LongColumn.create("lookup_index", new long[] {0x7653L, 0L}));
+    t.longColumn("folio_index").setMissing(1);
+    t.longColumn("lookup_index").setMissing(1);
+    Map<String, String> b = Renderers.render(t);
+    String text = b.get("text/plain");
+    assertTrue(text.contains("0         | 0x7652      | 0x7653"), text);
+    assertTrue(!text.contains("30290") && !text.contains("30291"), text);
+    assertTrue(b.get("text/html").contains("<td>0x7652</td><td>0x7653</td>"), b.get("text/html"));
+    assertTrue(b.get("text/html").contains("<td>1</td><td></td><td></td>"), b.get("text/html"));
+  }
+
+  @Test
   void tableIsCappedAtFiftyRowsInHtmlAndText() {
     int[] values = new int[120];
     for (int i = 0; i < values.length; i++) {

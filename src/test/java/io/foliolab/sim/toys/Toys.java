@@ -5,12 +5,15 @@ import io.foliolab.sim.ChoicePoint;
 import io.foliolab.sim.Cpu;
 import io.foliolab.sim.Flags;
 import io.foliolab.sim.Lock;
+import io.foliolab.sim.Machine;
 import io.foliolab.sim.Model;
 import io.foliolab.sim.Ref;
 import io.foliolab.sim.Routine;
 import io.foliolab.sim.RwSem;
 import io.foliolab.sim.StepNames;
 import io.foliolab.sim.Word;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** Small models that exercise the machine and the explorer; not kernel code. */
 public final class Toys {
@@ -52,9 +55,14 @@ public final class Toys {
       for (int i = 0; i < n; i++) {
         m.addCpu(new PlainIncrement(counter));
       }
-      m.addExitCheck(() -> counter.peek() == n ? null
-          : "lost update: counter = " + counter.peek() + ", expected " + n);
+      expectCounter(m, counter, n);
     };
+  }
+
+  /** Adds the exit check of the counter models: {@code counter} must end at {@code n}. */
+  private static void expectCounter(Machine m, Word counter, int n) {
+    m.addExitCheck(() -> counter.peek() == n ? null
+        : "lost update: counter = " + counter.peek() + ", expected " + n);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -104,8 +112,7 @@ public final class Toys {
       for (int i = 0; i < n; i++) {
         m.addCpu(new LockedIncrement(lock, counter));
       }
-      m.addExitCheck(() -> counter.peek() == n ? null
-          : "lost update: counter = " + counter.peek() + ", expected " + n);
+      expectCounter(m, counter, n);
     };
   }
 
@@ -135,26 +142,45 @@ public final class Toys {
           pc = Pc.read_data;
           return;
         case read_data:
-          long d = cpu.read(data);
-          cpu.bugOn(d != 42, "BUG_ON(data != 42): data = " + d, null);
+          readData(cpu, data);
           cpu.ret();
           return;
       }
     }
   }
 
-  /** {@code WRITE_ONCE(data, 42); WRITE_ONCE(flag, 1);} (or a release store of the flag). */
+  /** {@code BUG_ON(READ_ONCE(data) != 42)}: the consumers' read of the published data. */
+  private static void readData(Cpu cpu, Word data) {
+    long d = cpu.read(data);
+    cpu.bugOn(d != 42, "BUG_ON(data != 42): data = " + d, null);
+  }
+
+  /**
+   * {@code WRITE_ONCE(data, 42);} then the flag, stored by {@code writeFlag}: {@code
+   * WRITE_ONCE(flag, 1)} on a word ({@link #Publish(Word, Word)}), or a plain or release store of
+   * a pointer ({@link #Publish(Ref, Word, boolean)}).
+   */
   static final class Publish extends Routine<Publish.Pc> {
     enum Pc { write_data, write_flag }
 
     static final StepNames<Pc> NAMES = StepNames.of("publish", Pc.class);
-    private final Word flag;
     private final Word data;
+    private final Consumer<Cpu> writeFlag;
 
+    /** {@code WRITE_ONCE(data, 42); WRITE_ONCE(flag, 1);}. */
     Publish(Word flag, Word data) {
+      this(data, cpu -> cpu.write(flag, 1));
+    }
+
+    /** {@code WRITE_ONCE(data, 42);} then the flag with a plain store or smp_store_release. */
+    Publish(Ref<String> flag, Word data, boolean release) {
+      this(data, release ? cpu -> cpu.storeRelease(flag, "set") : cpu -> cpu.write(flag, "set"));
+    }
+
+    private Publish(Word data, Consumer<Cpu> writeFlag) {
       super(NAMES);
-      this.flag = flag;
       this.data = data;
+      this.writeFlag = writeFlag;
     }
 
     @Override
@@ -165,7 +191,7 @@ public final class Toys {
           pc = Pc.write_flag;
           return;
         case write_flag:
-          cpu.write(flag, 1);
+          writeFlag.accept(cpu);
           cpu.ret();
           return;
       }
@@ -188,17 +214,31 @@ public final class Toys {
   }
 
   // -----------------------------------------------------------------------------------------------
-  /** Message passing without a loop: {@code if (READ_ONCE(flag)) BUG_ON(READ_ONCE(data) != 42)}. */
+  /**
+   * Message passing without a loop: {@code if (READ_ONCE(flag)) BUG_ON(READ_ONCE(data) != 42)}
+   * on a word ({@link #Consume(Word, Word)}), or with {@code smp_load_acquire} of a pointer
+   * ({@link #Consume(Ref, Word)}).
+   */
   static final class Consume extends Routine<Consume.Pc> {
     enum Pc { read_flag, read_data }
 
     static final StepNames<Pc> NAMES = StepNames.of("consume", Pc.class);
-    private final Word flag;
+    private final Predicate<Cpu> readFlag;
     private final Word data;
 
+    /** {@code if (READ_ONCE(flag)) BUG_ON(READ_ONCE(data) != 42)}. */
     Consume(Word flag, Word data) {
+      this(cpu -> cpu.read(flag) != 0, data);
+    }
+
+    /** {@code if (smp_load_acquire(&flag)) BUG_ON(READ_ONCE(data) != 42)}. */
+    Consume(Ref<String> flag, Word data) {
+      this(cpu -> cpu.loadAcquire(flag) != null, data);
+    }
+
+    private Consume(Predicate<Cpu> readFlag, Word data) {
       super(NAMES);
-      this.flag = flag;
+      this.readFlag = readFlag;
       this.data = data;
     }
 
@@ -206,15 +246,14 @@ public final class Toys {
     protected void step(Cpu cpu) {
       switch (pc) {
         case read_flag:
-          if (cpu.read(flag) == 0) {
+          if (!readFlag.test(cpu)) {
             cpu.ret();
             return;
           }
           pc = Pc.read_data;
           return;
         case read_data:
-          long d = cpu.read(data);
-          cpu.bugOn(d != 42, "BUG_ON(data != 42): data = " + d, null);
+          readData(cpu, data);
           cpu.ret();
           return;
       }
@@ -788,7 +827,7 @@ public final class Toys {
   public static final class Obj {
     final Word freed;
 
-    Obj(io.foliolab.sim.Machine m) {
+    Obj(Machine m) {
       freed = new Word(m, "obj.freed", 0);
     }
 
@@ -1016,81 +1055,13 @@ public final class Toys {
   }
 
   // -----------------------------------------------------------------------------------------------
-  /** WRITE_ONCE(data, 42); then the flag with a plain store or smp_store_release. */
-  static final class PublishRef extends Routine<PublishRef.Pc> {
-    enum Pc { write_data, write_flag }
-
-    static final StepNames<Pc> NAMES = StepNames.of("publish", Pc.class);
-    private final Ref<String> flag;
-    private final Word data;
-    private final boolean release;
-
-    PublishRef(Ref<String> flag, Word data, boolean release) {
-      super(NAMES);
-      this.flag = flag;
-      this.data = data;
-      this.release = release;
-    }
-
-    @Override
-    protected void step(Cpu cpu) {
-      switch (pc) {
-        case write_data:
-          cpu.write(data, 42);
-          pc = Pc.write_flag;
-          return;
-        case write_flag:
-          if (release) {
-            cpu.storeRelease(flag, "set");
-          } else {
-            cpu.write(flag, "set");
-          }
-          cpu.ret();
-          return;
-      }
-    }
-  }
-
-  /** if (smp_load_acquire(&flag)) BUG_ON(READ_ONCE(data) != 42). */
-  static final class ConsumeRef extends Routine<ConsumeRef.Pc> {
-    enum Pc { read_flag, read_data }
-
-    static final StepNames<Pc> NAMES = StepNames.of("consume", Pc.class);
-    private final Ref<String> flag;
-    private final Word data;
-
-    ConsumeRef(Ref<String> flag, Word data) {
-      super(NAMES);
-      this.flag = flag;
-      this.data = data;
-    }
-
-    @Override
-    protected void step(Cpu cpu) {
-      switch (pc) {
-        case read_flag:
-          if (cpu.loadAcquire(flag) == null) {
-            cpu.ret();
-            return;
-          }
-          pc = Pc.read_data;
-          return;
-        case read_data:
-          long d = cpu.read(data);
-          cpu.bugOn(d != 42, "BUG_ON(data != 42): data = " + d, null);
-          cpu.ret();
-          return;
-      }
-    }
-  }
-
   /** Message passing with the flag published by a plain store or a release store. */
   public static Model messagePassing(boolean release) {
     return m -> {
       Word data = new Word(m, "data", 0);
       Ref<String> flag = new Ref<>(m, "flag", null);
-      m.addCpu(new PublishRef(flag, data, release));
-      m.addCpu(new ConsumeRef(flag, data));
+      m.addCpu(new Publish(flag, data, release));
+      m.addCpu(new Consume(flag, data));
     };
   }
 
