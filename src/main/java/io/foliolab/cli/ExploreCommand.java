@@ -25,17 +25,19 @@ import java.util.stream.Collectors;
 final class ExploreCommand implements Command, OptionSpec {
   @Override public String name() { return "explore"; }
 
-  @Override public String summary() { return "explore a scenario's interleavings (dpor, bounded, random, pct)"; }
+  @Override public String summary() { return "explore a scenario's interleavings (dpor, stateful, bounded, random, pct)"; }
 
   @Override public String usage() {
     return "usage: java -jar target/foliolab.jar explore SCENARIO [--variant V]\n"
-        + "         [--strategy dpor|bounded:K|random:N|pct:N:D|replay:SCHEDULE] [--seed S]\n"
+        + "         [--strategy dpor|stateful|bounded:K|random:N|pct:N:D|replay:SCHEDULE] [--seed S]\n"
         + "         [--pressure P] [--param k=v]... [--budget-executions N] [--budget-seconds S]\n"
         + "         [--workers W] [--out FILE.csv] [--json]\n"
         + "Explores every interleaving (dpor) or a sample of them, and prints the number of\n"
         + "executions per outcome and the first failure with the schedule that replays it.\n"
         + "  --variant V          kernel variant (default: the scenario's first; see 'scenarios NAME')\n"
-        + "  --strategy           dpor (default), bounded:K preemptions, random:N, pct:N:D\n"
+        + "  --strategy           dpor (default), stateful (dpor that explores each state once:\n"
+        + "                       complete, far fewer executions reported), bounded:K preemptions,\n"
+        + "                       random:N, pct:N:D\n"
         + "  --seed S             seed of the sampling strategies (default 0)\n"
         + "  --pressure P         memory pressure in [0, 1] (default 0): probability that sampling\n"
         + "                       strategies take the failing branch of an allocation or wake an agent\n"
@@ -114,6 +116,10 @@ final class ExploreCommand implements Command, OptionSpec {
         o.pressure(), o.workers(), o.workers() == 1 ? "" : "s");
     out.printf("executions  %d, %s, %.3f s%n", s.executions(),
         s.complete() ? "complete" : "stopped by the " + s.stoppedBy() + " budget", s.seconds());
+    if (s.rounds() > 0) {
+      out.printf("states      %d distinct, %d executions cut at a known state, round %d%n",
+          s.states(), s.cacheHits(), s.rounds());
+    }
     out.printf("outcomes    %s%n", s.outcomes().entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
     Execution f = s.firstFailure();
@@ -159,6 +165,11 @@ final class ExploreCommand implements Command, OptionSpec {
     }
     m.put("outcomes", outcomes);
     m.put("seconds", s.seconds());
+    if (s.rounds() > 0) {
+      m.put("states", s.states());
+      m.put("cutAtKnownState", s.cacheHits());
+      m.put("rounds", s.rounds());
+    }
     Execution f = s.firstFailure();
     if (f == null) {
       m.put("firstFailure", null);

@@ -44,7 +44,6 @@ final class Quiet {
    */
   private static final int MAX_COUNTED_WRITES = 2;
 
-  static final boolean DEBUG = Boolean.getBoolean("foliolab.debugQuiet");
   /** Whether a location some decision relied on turned out to be written or shared. */
   boolean violated;
   /** Decisions taken (steps treated as invisible) in the current round. */
@@ -82,9 +81,6 @@ final class Quiet {
       cpuMax[i][cpu] = Math.max(cpuMax[i][cpu], nth);
     }
     if (news && used[i]) {
-      if (!violated && DEBUG) {
-        System.err.println("violation: cpu " + cpu + " key " + Long.toHexString(key) + " kind " + kind + " mask " + mask + " nth " + nth + " cpus " + cpus[i] + " wmask " + writeMask[i]);
-      }
       violated = true;
     }
   }

@@ -232,7 +232,7 @@ public final class Machine {
   void place(Cell c) {
     cells[c.loc] = c;
     if (fingerprinting) {
-      created(c);
+      created(c, c.loc);
     }
   }
 
@@ -247,7 +247,7 @@ public final class Machine {
     }
     cells[nCells] = c;
     if (fingerprinting) {
-      created(c);
+      created(c, nCells);
     }
     return nCells++;
   }
@@ -1074,6 +1074,23 @@ public final class Machine {
     return h;
   }
 
+  /**
+   * For tests of the incremental bookkeeping: the cells whose kept contribution differs from a
+   * recomputation (empty if none).
+   */
+  public String memoryHashMismatches() {
+    settle();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < nCells; i++) {
+      long want = cells[i] == null ? 0 : contribution(cells[i]);
+      long have = i < contrib.length ? contrib[i] : 0;
+      if (want != have) {
+        sb.append(cells[i] == null ? "loc " + i : cells[i].name).append(' ');
+      }
+    }
+    return sb.toString();
+  }
+
   /** The memory part of {@link #fingerprint}, kept up to date on every store. */
   public long memoryHash() {
     checkState(fingerprinting && running, "fingerprints are off for this execution");
@@ -1103,6 +1120,7 @@ public final class Machine {
 
   private void rehash() {
     growHashArrays(nCells);
+    Arrays.fill(dirty, false);
     long h = 0;
     for (int i = 0; i < nCells; i++) {
       dirty[i] = false;
@@ -1122,14 +1140,15 @@ public final class Machine {
     }
   }
 
-  private void created(Cell c) {
-    Integer old = keyLoc.put(c.key, c.loc);
-    checkState(old == null || old == c.loc, "two cells named %s: states could not be told apart",
+  /** A cell at {@code loc} was created (its {@code loc} field may not be set yet). */
+  private void created(Cell c, int loc) {
+    Integer old = keyLoc.put(c.key, loc);
+    checkState(old == null || old == loc, "two cells named %s: states could not be told apart",
         c.name);
     if (running) {
-      growHashArrays(c.loc + 1);
-      contrib[c.loc] = 0;
-      markDirty(c.loc);
+      growHashArrays(loc + 1);
+      contrib[loc] = 0;
+      markDirty(loc);
     }
   }
 

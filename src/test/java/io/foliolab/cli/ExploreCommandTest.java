@@ -86,7 +86,7 @@ class ExploreCommandTest {
     assertEquals(2, run("explore", "split-wrong-slot", "--param", "order=zz"));
     assertTrue(err().contains("'zz' is not an integer"), err());
     assertEquals(2, run("explore", "split-wrong-slot", "--strategy", "dfs"));
-    assertTrue(err().contains("expected dpor, bounded:K, random:N, pct:N:D"), err());
+    assertTrue(err().contains("expected dpor, stateful, bounded:K, random:N, pct:N:D"), err());
     assertEquals(2, run("explore", "split-wrong-slot", "--pressure", "1.5"));
     assertTrue(err().contains("1.5"), err());
     assertEquals(2, run("replay", "split-wrong-slot", "--schedule", "not-a-schedule"));
