@@ -465,14 +465,16 @@ public final class SwapState {
           cpu.ret(folio);
           return;
         case put_and_return: {
-          Folio ret = found;
-          found = null;
+          // The put is this step's action: nothing may change before it (a probe that stops at
+          // the put must leave `found` in place, or the folio found and referenced is lost).
           if (folio != null) {
             if (folio.put(cpu)) {
               alloc.freeUnused(cpu, folio);
             }
             folio = null;
           }
+          Folio ret = found;
+          found = null;
           cpu.ret(ret);
           return;
         }
