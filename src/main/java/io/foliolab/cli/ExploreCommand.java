@@ -112,8 +112,9 @@ final class ExploreCommand implements Command, OptionSpec {
   private static void printSummary(PrintStream out, ScenarioCall call, Options o, Summary s) {
     out.printf("scenario    %s (seed %s), variant %s%n", call.scenario().name(), call.scenario().seed(), call.variant());
     out.printf("params      %s%n", call.params());
+    int workers = s.rounds() > 0 ? 1 : o.workers();
     out.printf("strategy    %s, seed %d, pressure %s, %d worker%s%n", s.strategy(), o.seed(),
-        o.pressure(), o.workers(), o.workers() == 1 ? "" : "s");
+        o.pressure(), workers, workers == 1 ? "" : "s");
     out.printf("executions  %d, %s, %.3f s%n", s.executions(),
         s.complete() ? "complete" : "stopped by the " + s.stoppedBy() + " budget", s.seconds());
     if (s.rounds() > 0) {
