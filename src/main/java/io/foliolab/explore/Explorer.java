@@ -8,8 +8,6 @@ import io.foliolab.sim.Machine;
 import io.foliolab.sim.Model;
 import io.foliolab.sim.TraceStep;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 
@@ -82,19 +80,7 @@ public final class Explorer {
     Sampling sampling = new Sampling(learner, options.withSeed(0).withPressure(0.5), 0, 0);
     for (int i = 0; i < LEARNING_RUNS; i++) {
       sampling.run(i);
-      Machine m = learner.m;
-      Map<Long, Integer> writes = new HashMap<>();
-      for (int e = 0; e < m.events(); e++) {
-        for (int a = m.accessStart(e); a < m.accessStart(e + 1); a++) {
-          int cpu = m.eventCpu(e);
-          long key = m.locationKey(m.accessLocation(a));
-          int nth = 0;
-          if ((m.accessKind(a) & Machine.WRITE) != 0) {
-            nth = writes.merge(key * 64 + cpu, 1, Integer::sum);
-          }
-          quiet.observe(cpu, key, m.accessKind(a), m.accessMask(a), nth);
-        }
-      }
+      quiet.learn(learner.m);
     }
     for (int round = 1; ; round++) {
       quiet.newRound();

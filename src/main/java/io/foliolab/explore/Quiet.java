@@ -85,6 +85,22 @@ final class Quiet {
     }
   }
 
+  /** Learns every access of the machine's current (finished) execution. */
+  void learn(Machine m) {
+    java.util.Map<Long, Integer> writes = new java.util.HashMap<>();
+    for (int e = 0; e < m.events(); e++) {
+      int cpu = m.eventCpu(e);
+      for (int a = m.accessStart(e); a < m.accessStart(e + 1); a++) {
+        long key = m.locationKey(m.accessLocation(a));
+        int nth = 0;
+        if ((m.accessKind(a) & Machine.WRITE) != 0) {
+          nth = writes.merge(key * 64 + cpu, 1, Integer::sum);
+        }
+        observe(cpu, key, m.accessKind(a), m.accessMask(a), nth);
+      }
+    }
+  }
+
   /**
    * Whether a read by {@code cpu} with {@code mask} of the location with hash {@code key} is
    * invisible given that each CPU w has written it {@code writes[w]} times so far in the current

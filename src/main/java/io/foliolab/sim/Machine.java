@@ -1046,9 +1046,7 @@ public final class Machine {
     settle();
     long h = memHash;
     for (int i = 0; i < nCpus; i++) {
-      Cpu c = cpus[i];
-      boolean done = c.depth == 0 && c.pending == Cpu.P_NONE && c.stores.isEmpty();
-      h = StateHash.mix(h, done ? 0x46494e4953484544L + i : StateHash.mix(c.hist, i));
+      h = StateHash.mix(h, done(i) ? 0x46494e4953484544L + i : StateHash.mix(cpus[i].hist, i));
     }
     for (int k = 0; k < stateParts.size(); k++) {
       h = StateHash.mix(h, stateParts.get(k).getAsLong());

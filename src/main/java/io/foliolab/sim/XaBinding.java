@@ -206,11 +206,16 @@ public final class XaBinding implements XaObserver {
       cpu.xaLoadMore(c, c.currentRef());
       return;
     }
-    cpu.nextMulti = field == XaField.MARK;
-    try {
+    if (field != XaField.MARK) {
       cpu.xaLoad(c, c.currentRef());
-    } finally {
-      cpu.nextMulti = false;
+    } else {
+      // A mark-bitmap load may go on with more bits in this step: not one plain access.
+      cpu.nextMulti = true;
+      try {
+        cpu.xaLoad(c, c.currentRef());
+      } finally {
+        cpu.nextMulti = false;
+      }
     }
     startMarkWord(cpu, owner, field, index);
   }
