@@ -267,6 +267,16 @@ public final class Cpu {
   }
 
   private void action(Cell c, int kind, long mask) {
+    action(c, kind, kind, mask);
+  }
+
+  /**
+   * Like {@link #action(Cell, int, long)}, but records {@code recorded} as the access kind while a
+   * probe reports {@code kind}: a read-modify-write that leaves the value as it was is recorded as
+   * a read (see {@link #silent}); the probe, which may be consulted after other CPUs moved, keeps
+   * the static kind.
+   */
+  private void action(Cell c, int kind, int recorded, long mask) {
     first(true);
     if (probing) {
       if (!nextMulti) {
@@ -282,7 +292,23 @@ public final class Cpu {
           + " performs a second shared action (on " + c.name + "); one action per step");
     }
     acted = true;
-    m.recordAccess(c.loc, kind, mask);
+    m.recordAccess(c.loc, recorded, mask);
+  }
+
+  /**
+   * The kind to record for a read-modify-write of kind {@code kind} that leaves the location as it
+   * was ({@code unchanged}): a read, keeping the ordering annotations. Such an access (a failed
+   * {@code cmpxchg} or {@code atomic_add_unless}, a {@code test_and_set_bit} or trylock of a set
+   * bit, a {@code set_bit} of a set bit) writes nothing, so it commutes with every other access
+   * that writes nothing to the location, and it stays what it was until another CPU writes the
+   * location, which conflicts with it as a read. Blocking acquisitions and releases keep their
+   * kind (they always change the location).
+   */
+  private static int silent(int kind, boolean unchanged) {
+    if (!unchanged || (kind & (Machine.BLOCKING | Machine.UNLOCK)) != 0) {
+      return kind;
+    }
+    return kind & ~Machine.WRITE;
   }
 
   private void log(Cell c, int kind, long v, Object r) {
@@ -623,12 +649,14 @@ public final class Cpu {
     }
     acted = true;
     long old = a.value;
+    long v = always || old != 0 ? old + d : old;
     int kind = Machine.RMW | Machine.ACQUIRE | Machine.RELEASE;
-    if (m.additiveCommutes(a.loc, old, d)) {
+    if (v == old) {
+      kind = silent(kind, true);
+    } else if (m.additiveCommutes(a.loc, old, d)) {
       kind |= Machine.ADD;
     }
     m.recordAccess(a.loc, kind, -1L, old, d);
-    long v = always || old != 0 ? old + d : old;
     if (v != old) {
       m.store(this, a, v, null, true);
     }
@@ -646,7 +674,8 @@ public final class Cpu {
 
   private long rmw(Atomic a, String what, long v) {
     drain();
-    action(a, Machine.RMW | Machine.ACQUIRE | Machine.RELEASE, -1L);
+    int kind = Machine.RMW | Machine.ACQUIRE | Machine.RELEASE;
+    action(a, kind, silent(kind, v == a.value), -1L);
     long old = a.value;
     if (v != old) {
       m.store(this, a, v, null, true);
@@ -704,7 +733,9 @@ public final class Cpu {
     if ((kind & Machine.BLOCKING) == 0) {
       drain();
     }
-    action(f, kind, mask);
+    long before = f.value;
+    long after = set ? before | mask : before & ~mask;
+    action(f, kind, silent(kind, after == before), mask);
     long old = f.value;
     long v = set ? old | mask : old & ~mask;
     if (v != old) {
