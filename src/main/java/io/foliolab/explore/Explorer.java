@@ -31,7 +31,25 @@ public final class Explorer {
 
   /**
    * Explores {@code model} with {@code strategy}; every execution goes to {@code listener}, in
-   * order, on the calling thread or one worker at a time.
+   * order, on the calling thread or one worker at a time. Worker threads (with
+   * {@code options.workers() > 1}) are named {@code foliolab-...}; they have all ended when this
+   * returns or throws, and the listener is never called after that.
+   *
+   * <p>Interrupts: the exploration checks for an interrupt of the calling thread (and of its
+   * workers) at every execution boundary, and the calling thread also notices one while it waits
+   * for its workers. On an interrupt every worker stops at its next execution boundary (an
+   * execution in progress runs to its end and is not reported), the calling thread waits for all
+   * of them (uninterruptibly), and the call ends with {@link ExplorationInterruptedException},
+   * whose {@link ExplorationInterruptedException#executions() executions()} counts the records
+   * the listener received. The calling thread's interrupt status is set when it is thrown. A
+   * call made with the interrupt status already set explores nothing and throws at once. This
+   * behaviour is the same for every strategy and worker count; only how many records get
+   * through before the interrupt is noticed depends on timing with several workers. (A budget,
+   * by contrast, ends the call normally with a summary that is not {@link Summary#complete()}.)
+   *
+   * @throws ExplorationInterruptedException if the exploration was interrupted
+   * @throws RuntimeException whatever the model or the listener threw (on a worker: rethrown
+   *     here after every worker has stopped; it wins over an interrupt noticed at the same time)
    */
   public static Summary explore(Model model, Strategy strategy, Options options,
       ExecutionListener listener) {
@@ -40,6 +58,9 @@ public final class Explorer {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(listener, "listener");
     Sink sink = new Sink(listener, options);
+    if (sink.checkInterrupt()) {
+      throw interrupted(strategy.toString(), sink.executions());
+    }
     boolean finished;
     if (strategy instanceof Strategy.Dpor) {
       if (options.workers() > 1) {
@@ -62,7 +83,20 @@ public final class Explorer {
     } else {
       throw new AssertionError(strategy);
     }
+    if (sink.interrupted()) {
+      throw interrupted(strategy.toString(), sink.executions());
+    }
     return sink.summary(strategy.toString(), finished);
+  }
+
+  /**
+   * The exception for an exploration that stopped because of an interrupt, with the calling
+   * thread's interrupt status set again (waiting for the workers may have cleared it, and an
+   * interrupt that reached only a worker is passed on to the caller).
+   */
+  private static ExplorationInterruptedException interrupted(String strategy, long executions) {
+    Thread.currentThread().interrupt();
+    return new ExplorationInterruptedException(strategy, executions);
   }
 
   /** Sample executions that seed what a stateful exploration knows about locations. */
@@ -72,13 +106,18 @@ public final class Explorer {
    * Stateful DPOR in rounds: each round explores with what is known about which locations are
    * written and shared (see {@link Quiet}); a round whose invisible-step decisions turn out to
    * rest on a wrong fact is run to its end anyway (to learn as much as it can), discarded, and run
-   * again with the facts learnt. Only the last round's executions reach the sink.
+   * again with the facts learnt. Only the last round's executions reach the sink. Checks for an
+   * interrupt after each learning run and at each execution boundary of a round; an interrupted
+   * round reports nothing.
    */
   private static boolean stateful(Model model, Options options, Sink sink) {
     Quiet quiet = new Quiet();
     Runner learner = new Runner(model, options);
     Sampling sampling = new Sampling(learner, options.withSeed(0).withPressure(0.5), 0, 0);
     for (int i = 0; i < LEARNING_RUNS; i++) {
+      if (sink.checkInterrupt()) {
+        return false;
+      }
       sampling.run(i);
       quiet.learn(learner.m);
     }
@@ -95,7 +134,8 @@ public final class Explorer {
 
         @Override
         public boolean exhausted() {
-          return buffer.size() >= options.maxExecutions() || sink.timeSpent();
+          return buffer.size() >= options.maxExecutions() || sink.timeSpent()
+              || sink.checkInterrupt();
         }
 
         @Override
@@ -105,6 +145,9 @@ public final class Explorer {
       };
       Dpor d = new Dpor(new Runner(model, options), records, true, quiet);
       boolean finished = d.run();
+      if (sink.interrupted()) {
+        return false;
+      }
       if (d.violated() && !records.exhausted()) {
         continue;
       }
@@ -195,6 +238,9 @@ public final class Explorer {
    * Returns the first one found (the fewest preemptions), or {@code failing} itself.
    * {@code provenMinimal} is true when every smaller bound was searched completely within the
    * budget ({@code options.maxExecutions()} per bound).
+   *
+   * @throws ExplorationInterruptedException if the calling thread is interrupted (checked at
+   *     every execution boundary; its interrupt status is left set)
    */
   public static Minimized minimize(Model model, Execution failing, Options options) {
     checkArgument(failing.failed(), "execution %s did not fail", failing.id());
@@ -208,6 +254,9 @@ public final class Explorer {
           && e.failingLabel().equals(failing.failingLabel());
       boolean finished = search.run();
       tried += sink.executions();
+      if (sink.interrupted()) {
+        throw interrupted("minimize", tried);
+      }
       if (search.found != null) {
         return new Minimized(search.found.withId(failing.id()), complete, tried);
       }

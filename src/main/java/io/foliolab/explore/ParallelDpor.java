@@ -25,6 +25,11 @@ import java.util.PriorityQueue;
  * <p>Records are handed to the sink in depth-first order (the order of one worker) through
  * per-task buffers. A leaf task that is not at the head of that order pauses after
  * {@link #SLICE} records and waits; at most a few tasks wait at a time, which bounds memory.
+ *
+ * <p>Stopping: a spent budget, a failure on a worker or an interrupt (of the joining thread or of
+ * a worker) sets {@link #stop}; every worker notices it at its next execution boundary (or when it
+ * next looks for a task), finishes nothing more and ends, and no record reaches the sink after
+ * it is set. An interrupt is recorded in the sink ({@link Sink#interrupted()}).
  */
 final class ParallelDpor {
   static final int SPLIT_DEPTH = 6;
@@ -39,7 +44,8 @@ final class ParallelDpor {
   private final ArrayDeque<Out> cursor = new ArrayDeque<>();
   private int parked;
   private int running;
-  private boolean stop;
+  /** Set under the lock; read without it at execution boundaries. */
+  private volatile boolean stop;
   private boolean done;
   private RuntimeException error;
 
@@ -50,7 +56,14 @@ final class ParallelDpor {
     this.workers = options.workers();
   }
 
-  /** Runs the exploration; returns whether it finished. */
+  /**
+   * Runs the exploration; returns whether it finished. Returns only when every worker has ended.
+   * If the calling thread is interrupted while it waits, the workers are told to stop, it goes on
+   * waiting for them, and then returns (false) with its interrupt status set and the interrupt
+   * recorded in the sink.
+   *
+   * @throws RuntimeException the first failure of a worker (the model's or the listener's)
+   */
   boolean run() {
     Node root = new Node(null, new int[0], new int[0], new int[0], new int[0], new Dpor.Acc[0]);
     cursor.push(root.out);
@@ -62,18 +75,32 @@ final class ParallelDpor {
       threads[w] = new Thread(this::work, "foliolab-dpor-" + w);
       threads[w].start();
     }
+    boolean interrupted = false;
     for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
+      for (;;) {
+        try {
+          t.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          stopForInterrupt();
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     if (error != null) {
       throw error;
     }
     return done && !stop;
+  }
+
+  /** Records an interrupt in the sink and stops every worker at its next execution boundary. */
+  private synchronized void stopForInterrupt() {
+    sink.interrupt();
+    stop = true;
+    notifyAll();
   }
 
   private void work() {
@@ -82,6 +109,9 @@ final class ParallelDpor {
       Task t;
       synchronized (this) {
         for (;;) {
+          if (!stop && !done && Thread.currentThread().isInterrupted()) {
+            stopForInterrupt();
+          }
           if (stop || done) {
             notifyAll();
             return;
@@ -115,12 +145,13 @@ final class ParallelDpor {
     }
   }
 
+  /** Waits for a change; an interrupt of the waiting worker stops the exploration. */
   private void waitQuietly() {
     try {
       wait();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      stop = true;
+      stopForInterrupt();
     }
   }
 
@@ -144,7 +175,7 @@ final class ParallelDpor {
         if (item instanceof Execution e) {
           o.items.set(o.emitted, null);
           o.emitted++;
-          if (!sink.accept(e)) {
+          if (!accept(e)) {
             stop = true;
           }
         } else {
@@ -168,6 +199,19 @@ final class ParallelDpor {
       done = true;
     }
     notifyAll();
+  }
+
+  /**
+   * Hands {@code e} to the sink; call with the lock held. If the listener throws, the exploration
+   * stops before the lock is released, so no other worker reports a record after the failure.
+   */
+  private boolean accept(Execution e) {
+    try {
+      return sink.accept(e);
+    } catch (RuntimeException | Error x) {
+      stop = true;
+      throw x;
+    }
   }
 
   private synchronized void emit(Out out, Execution e) {

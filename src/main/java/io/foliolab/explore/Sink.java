@@ -7,7 +7,15 @@ import java.util.Map;
 
 /**
  * Numbers execution records in output order, forwards them to the listener, keeps the counts and
- * the first failure, and watches the budgets. Not thread-safe: called by one thread at a time.
+ * the first failure, and watches the budgets and interrupts. Not thread-safe: called by one thread
+ * at a time.
+ *
+ * <p>An interrupt stops the exploration as a spent budget does ({@link #accept} returns false and
+ * takes no more records, {@link #exhausted} returns true), but is reported apart
+ * ({@link #interrupted()}): the explorer then throws {@link ExplorationInterruptedException}
+ * rather than return a summary. The sink notices an interrupt when the thread that calls
+ * {@link #accept} or {@link #exhausted} has its interrupt status set (it is left set), or when an
+ * engine calls {@link #interrupt()}.
  */
 final class Sink implements Records {
   private final ExecutionListener listener;
@@ -17,6 +25,7 @@ final class Sink implements Records {
   private long executions;
   private Execution firstFailure;
   private String stoppedBy = "";
+  private boolean interrupted;
   long redundant;
   long states;
   long cacheHits;
@@ -27,10 +36,14 @@ final class Sink implements Records {
     this.options = options;
   }
 
-  /** Accepts {@code e} (its id is replaced by the next number); false once a budget is spent. */
+  /**
+   * Accepts {@code e} (its id is replaced by the next number); false once a budget is spent or
+   * the exploration is interrupted. A record offered after that is dropped: the listener never
+   * sees it.
+   */
   @Override
   public boolean accept(Execution e) {
-    if (!stoppedBy.isEmpty()) {
+    if (!stoppedBy.isEmpty() || checkInterrupt()) {
       return false;
     }
     Execution r = e.withId(executions++);
@@ -42,10 +55,10 @@ final class Sink implements Records {
     return !exhausted();
   }
 
-  /** Whether a budget is spent (checks the clock). */
+  /** Whether a budget is spent (checks the clock) or the exploration is interrupted. */
   @Override
   public boolean exhausted() {
-    if (!stoppedBy.isEmpty()) {
+    if (!stoppedBy.isEmpty() || checkInterrupt()) {
       return true;
     }
     if (executions >= options.maxExecutions()) {
@@ -59,6 +72,27 @@ final class Sink implements Records {
   @Override
   public void redundant() {
     redundant++;
+  }
+
+  /**
+   * Whether the exploration is interrupted: {@link #interrupt()} was called, or the calling
+   * thread's interrupt status is set now (it stays set). One volatile read when not interrupted.
+   */
+  boolean checkInterrupt() {
+    if (!interrupted && Thread.currentThread().isInterrupted()) {
+      interrupted = true;
+    }
+    return interrupted;
+  }
+
+  /** Marks the exploration interrupted (an engine's thread noticed an interrupt). */
+  void interrupt() {
+    interrupted = true;
+  }
+
+  /** Whether the exploration was interrupted (see {@link #checkInterrupt()}). */
+  boolean interrupted() {
+    return interrupted;
   }
 
   /** Whether the time budget is spent. */

@@ -15,6 +15,7 @@ import io.foliolab.analysis.XaPicture;
 import io.foliolab.analysis.XaReplay;
 import io.foliolab.explore.Execution;
 import io.foliolab.explore.ExecutionListener;
+import io.foliolab.explore.ExplorationInterruptedException;
 import io.foliolab.explore.Explorer;
 import io.foliolab.explore.Options;
 import io.foliolab.explore.Schedule;
@@ -33,7 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import tech.tablesaw.api.Table;
 
@@ -162,10 +162,14 @@ public final class Lab {
      * Explores the model with {@code strategy} ({@code dpor}, {@code bounded:K},
      * {@code random:N}, {@code pct:N:D}). In a kernel a progress bar appears after a second and
      * an interrupt stops the exploration: the call then ends with
-     * {@link CellInterruptedException}, and its workers stop at their next execution record.
+     * {@link CellInterruptedException}, and the explorer's workers have stopped (at their next
+     * execution boundary) by the time it does.
      *
      * @throws IllegalArgumentException for a malformed strategy
-     * @throws CellInterruptedException if the user interrupted the cell
+     * @throws CellInterruptedException if the user interrupted the cell: the progress bar
+     *     noticed the kernel's interrupt flag, or the explorer ended with
+     *     {@link ExplorationInterruptedException} (suppressed in it) because a thread of the
+     *     exploration was interrupted
      */
     public Run explore(String strategy) {
       Strategy st = Strategy.parse(strategy);
@@ -175,58 +179,23 @@ public final class Lab {
       List<Execution> failures = new ArrayList<>();
       long total = st instanceof Strategy.Random r ? r.n() : st instanceof Strategy.Pct p ? p.n()
           : 0;
-      // Set once this call has given up on an interrupted exploration: a worker still running
-      // then stops at its next record even after the next cell has lowered the interrupt flag.
-      AtomicBoolean abandoned = new AtomicBoolean();
       Summary summary;
       try (Progress progress = Progress.start(scenario.name() + " " + variant + " " + st,
           total)) {
         ExecutionListener listener = e -> {
-          if (abandoned.get()) {
-            throw new CellInterruptedException();
-          }
           table.accept(e);
           if (e.failed()) {
             failures.add(e);
           }
           progress.step();
         };
-        try {
-          summary = Explorer.explore(model(), st, options(), listener);
-        } catch (RuntimeException | Error e) {
-          if (!(e instanceof CellInterruptedException) && !Interrupts.isInterruptRequested()) {
-            throw e;
-          }
-          abandoned.set(true);
-          throw asInterrupt(e);
-        }
-        if (Interrupts.isInterruptRequested()) {
-          // Workers interrupted before the joining thread end the search early but quietly:
-          // a cut-short summary would read as "stopped by the executions budget".
-          abandoned.set(true);
-          throw new CellInterruptedException();
-        }
+        summary = Explorer.explore(model(), st, options(), listener);
+      } catch (ExplorationInterruptedException e) {
+        CellInterruptedException c = new CellInterruptedException();
+        c.addSuppressed(e);
+        throw c;
       }
       return new Run(this, summary, table.table(), ImmutableList.copyOf(failures));
-    }
-
-    /**
-     * What an exploration's failure {@code e}, raised while the user interrupts the cell,
-     * becomes: a {@link CellInterruptedException} (with {@code e} suppressed in it), whatever the
-     * explorer made of the interrupt on its way out: a parallel search whose joining thread is
-     * interrupted ends with an {@link IllegalStateException} while its workers still run. An
-     * Error (ThreadDeath from the kernel's forced stop) stays as it is.
-     */
-    private static RuntimeException asInterrupt(Throwable e) {
-      if (e instanceof Error err) {
-        throw err;
-      }
-      if (e instanceof CellInterruptedException c) {
-        return c;
-      }
-      CellInterruptedException c = new CellInterruptedException();
-      c.addSuppressed(e);
-      return c;
     }
 
     /**

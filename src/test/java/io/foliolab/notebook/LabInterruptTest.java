@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foliolab.explore.ExecutionListener;
+import io.foliolab.explore.ExplorationInterruptedException;
 import io.foliolab.explore.Explorer;
 import io.foliolab.explore.Options;
 import io.foliolab.explore.Strategy;
@@ -57,6 +58,15 @@ class LabInterruptTest {
    */
   static Throwable interrupted(String strategy, boolean cellThreadToo)
       throws InterruptedException {
+    return interrupted(strategy, true, cellThreadToo, true);
+  }
+
+  /**
+   * As {@link #interrupted(String, boolean)}, choosing each part of the kernel's interrupt: the
+   * flag, Thread.interrupt on the cell's thread, and on the explorer's workers.
+   */
+  static Throwable interrupted(String strategy, boolean flag, boolean cellThread, boolean workers)
+      throws InterruptedException {
     assertTrue(explorerThreads().isEmpty(), "explorer threads left over: " + explorerThreads());
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread cell = new Thread(() -> {
@@ -74,17 +84,22 @@ class LabInterruptTest {
     assertTrue(cell.isAlive(), "the exploration ended before the interrupt: " + thrown.get());
     // What FolioLabKernel.interruptCell does: the flag, then Thread.interrupt on every thread
     // the cell started (the cell's thread and the explorer's workers).
-    Interrupts.request();
-    if (cellThreadToo) {
+    if (flag) {
+      Interrupts.request();
+    }
+    if (cellThread) {
       cell.interrupt();
     }
-    explorerThreads().forEach(Thread::interrupt);
+    if (workers) {
+      explorerThreads().forEach(Thread::interrupt);
+    }
     cell.join(20_000);
     assertFalse(cell.isAlive(), "the cell did not end within 20 s of the interrupt");
-    // The next cell lowers the flag at once: the old search must not go on in the background.
+    // The explorer's workers ended before the call did: the old search cannot go on in the
+    // background once the next cell lowers the flag.
+    assertEquals(List.of(), explorerThreads(), "explorer threads still running after the cell"
+        + " ended");
     Interrupts.clear();
-    assertTrue(await(() -> explorerThreads().isEmpty(), 5),
-        "explorer threads still running after the cell ended: " + explorerThreads());
     return thrown.get();
   }
 
@@ -109,6 +124,20 @@ class LabInterruptTest {
   void interruptedSamplingEndsTheCellWithCellInterruptedException() throws Exception {
     Throwable t = interrupted("random:100000000", true);
     assertTrue(t instanceof CellInterruptedException, "ended with " + t);
+    theNextExplorationRunsNormally();
+  }
+
+  @Test
+  void anInterruptOfTheCellThreadAloneEndsTheCellToo() throws Exception {
+    // Without the kernel's flag (a host that only interrupts the thread): the explorer's own
+    // ExplorationInterruptedException becomes the cell's interrupt, kept as suppressed.
+    Throwable t = interrupted("dpor", false, true, false);
+    assertTrue(t instanceof CellInterruptedException, "ended with " + t);
+    assertEquals(1, t.getSuppressed().length, java.util.Arrays.toString(t.getSuppressed()));
+    assertTrue(t.getSuppressed()[0] instanceof ExplorationInterruptedException,
+        String.valueOf(t.getSuppressed()[0]));
+    assertTrue(t.getSuppressed()[0].getMessage().startsWith("dpor interrupted after "),
+        t.getSuppressed()[0].getMessage());
     theNextExplorationRunsNormally();
   }
 
