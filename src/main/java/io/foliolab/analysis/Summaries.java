@@ -5,6 +5,7 @@ import static tech.tablesaw.api.ColumnType.DOUBLE;
 import static tech.tablesaw.api.ColumnType.LONG;
 import static tech.tablesaw.api.ColumnType.STRING;
 
+import io.foliolab.explore.MemoryModel;
 import io.foliolab.explore.Strategy;
 import io.foliolab.sim.Outcome;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class Summaries {
    *     names it and lists the valid forms)
    */
   public static boolean isSampled(String strategy) {
-    Strategy s = Strategy.parse(strategy);
+    Strategy s = Strategy.parse(MemoryModel.unmarked(strategy));
     return s instanceof Strategy.Random || s instanceof Strategy.Pct;
   }
 

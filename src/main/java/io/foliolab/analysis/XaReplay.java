@@ -57,6 +57,7 @@ public final class XaReplay {
     checkArgument(from >= 0 && from <= to && to < schedule.length(), "steps %s..%s out of range:"
         + " the schedule has steps 0..%s", from, to, schedule.length() - 1);
     Machine m = new Machine();
+    m.setWeakMemory(schedule.memory().lanes());
     int[] next = {0};
     m.setOracle(new ChoiceOracle() {
       @Override

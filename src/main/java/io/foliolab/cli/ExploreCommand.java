@@ -6,6 +6,7 @@ import io.foliolab.analysis.RunInfo;
 import io.foliolab.explore.Execution;
 import io.foliolab.explore.ExecutionListener;
 import io.foliolab.explore.Explorer;
+import io.foliolab.explore.MemoryModel;
 import io.foliolab.explore.Options;
 import io.foliolab.explore.Strategy;
 import io.foliolab.explore.Summary;
@@ -31,7 +32,7 @@ final class ExploreCommand implements Command, OptionSpec {
     return "usage: java -jar target/foliolab.jar explore SCENARIO [--variant V]\n"
         + "         [--strategy dpor|stateful|bounded:K|random:N|pct:N:D|replay:SCHEDULE] [--seed S]\n"
         + "         [--pressure P] [--param k=v]... [--budget-executions N] [--budget-seconds S]\n"
-        + "         [--workers W] [--out FILE.csv] [--json]\n"
+        + "         [--memory sc|tso|pso:N] [--workers W] [--out FILE.csv] [--json]\n"
         + "Explores every interleaving (dpor) or a sample of them, and prints the number of\n"
         + "executions per outcome and the first failure with the schedule that replays it.\n"
         + "  --variant V          kernel variant (default: the scenario's first; see 'scenarios NAME')\n"
@@ -43,6 +44,12 @@ final class ExploreCommand implements Command, OptionSpec {
         + "                       strategies take the failing branch of an allocation or wake an agent\n"
         + "  --param k=v          scenario parameter (decimal or 0x hex); repeatable\n"
         + "  --budget-executions  stop after N executions;  --budget-seconds  stop after S seconds\n"
+        + "  --memory M           sc (default: sequentially consistent), tso (a FIFO store buffer\n"
+        + "                       per CPU, x86-like) or pso:N (N lanes per CPU: stores to different\n"
+        + "                       locations become visible out of order); loads are never reordered.\n"
+        + "                       Buffers are flushed by extra agents, numbered after the CPUs; their\n"
+        + "                       schedules end with @tso / @pso:N and replay under that model.\n"
+        + "                       Not with --strategy stateful\n"
         + "  --workers W          worker threads (default: all cores; results do not depend on it)\n"
         + "  --out FILE.csv       one row per execution, streamed (columns: see ExecutionTable)\n"
         + "  --json               a JSON summary on the last line of stdout\n";
@@ -50,7 +57,7 @@ final class ExploreCommand implements Command, OptionSpec {
 
   @Override public Set<String> valuedOptions() {
     return ImmutableSet.of("variant", "strategy", "seed", "pressure", "param", "budget-executions",
-        "budget-seconds", "workers", "out");
+        "budget-seconds", "workers", "out", "memory");
   }
 
   @Override public Set<String> flagOptions() { return ImmutableSet.of("json"); }
@@ -64,7 +71,8 @@ final class ExploreCommand implements Command, OptionSpec {
     if (args.option("out").isPresent()) {
       try (ExecutionTable.CsvSink csv = new ExecutionTable.CsvSink(
           Path.of(args.option("out").get()), new RunInfo("0", call.scenario().name(),
-              call.variant(), strategy.toString(), options.seed(), options.pressure(),
+              call.variant(), options.memory().mark(strategy.toString()), options.seed(),
+              options.pressure(),
               call.params().toString()))) {
         summary = Explorer.explore(call.model(), strategy, options, csv);
         csv.commit();
@@ -74,7 +82,7 @@ final class ExploreCommand implements Command, OptionSpec {
     }
     printSummary(out, call, options, summary);
     if (args.flag("json")) {
-      out.println(Json.write(json(call, summary)));
+      out.println(Json.write(json(call, options, summary)));
     }
     return 0;
   }
@@ -106,6 +114,13 @@ final class ExploreCommand implements Command, OptionSpec {
     if (args.option("workers").isPresent()) {
       o = o.withWorkers(Math.toIntExact(Args.parseLong("--workers", args.option("workers").get())));
     }
+    if (args.option("memory").isPresent()) {
+      try {
+        o = o.withMemory(MemoryModel.parse(args.option("memory").get()));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--memory: " + e.getMessage());
+      }
+    }
     return o;
   }
 
@@ -113,8 +128,8 @@ final class ExploreCommand implements Command, OptionSpec {
     out.printf("scenario    %s (seed %s), variant %s%n", call.scenario().name(), call.scenario().seed(), call.variant());
     out.printf("params      %s%n", call.params());
     int workers = s.rounds() > 0 ? 1 : o.workers();
-    out.printf("strategy    %s, seed %d, pressure %s, %d worker%s%n", s.strategy(), o.seed(),
-        o.pressure(), workers, workers == 1 ? "" : "s");
+    out.printf("strategy    %s, seed %d, pressure %s, memory %s, %d worker%s%n", s.strategy(),
+        o.seed(), o.pressure(), o.memory(), workers, workers == 1 ? "" : "s");
     out.printf("executions  %d, %s, %.3f s%n", s.executions(),
         s.complete() ? "complete" : "stopped by the " + s.stoppedBy() + " budget", s.seconds());
     if (s.rounds() > 0) {
@@ -146,11 +161,12 @@ final class ExploreCommand implements Command, OptionSpec {
     return v instanceof Long l ? Params.show(l) : v instanceof Integer i ? Params.show(i) : String.valueOf(v);
   }
 
-  static Map<String, Object> json(ScenarioCall call, Summary s) {
+  static Map<String, Object> json(ScenarioCall call, Options options, Summary s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("scenario", call.scenario().name());
     m.put("variant", call.variant());
     m.put("strategy", s.strategy());
+    m.put("memory", options.memory().toString());
     Map<String, Object> params = new LinkedHashMap<>();
     for (String name : call.params().names()) {
       var a = call.params().list(name);

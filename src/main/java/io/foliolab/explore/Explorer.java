@@ -61,6 +61,10 @@ public final class Explorer {
     if (sink.checkInterrupt()) {
       throw interrupted(strategy.toString(), sink.executions());
     }
+    checkArgument(!(strategy instanceof Strategy.StatefulDpor)
+        || options.memory().sequentiallyConsistent(), "the stateful strategy needs sequentially"
+        + " consistent memory (its state fingerprints do not cover store buffers), not %s; use"
+        + " dpor", options.memory());
     boolean finished;
     if (strategy instanceof Strategy.Dpor) {
       if (options.workers() > 1) {
@@ -192,12 +196,13 @@ public final class Explorer {
 
   /**
    * Replays {@code schedule} exactly: each step must be possible and the execution must end with
-   * the last step.
+   * the last step. The machine runs under the schedule's memory model ({@link Schedule#memory}),
+   * whatever {@code options} says.
    *
    * @throws IllegalArgumentException if the schedule does not fit the model (naming the step)
    */
   public static Replayed replay(Model model, Schedule schedule, boolean trace, Options options) {
-    Runner runner = new Runner(model, options);
+    Runner runner = new Runner(model, options.withMemory(schedule.memory()));
     Machine m = runner.m;
     int[] next = {0};
     m.setOracle(new ChoiceOracle() {
@@ -215,8 +220,9 @@ public final class Explorer {
       int c = schedule.cpu(i);
       checkArgument(!m.over(), "schedule %s has %s steps, but the execution ends after %s (%s)",
           schedule, schedule.length(), i, m.outcome());
-      checkArgument(c < m.cpus(), "schedule %s: step %s names CPU %s, but the model has %s CPUs",
-          schedule, i, c, m.cpus());
+      checkArgument(c < m.cpus(), "schedule %s: step %s names CPU %s, but the model has %s CPUs%s",
+          schedule, i, c, m.cpus(), schedule.memory().sequentiallyConsistent()
+              ? " (a schedule of a run under store buffers ends with @tso or @pso:N)" : "");
       checkArgument(m.step(c), "schedule %s: step %s names CPU %s, which cannot run then (%s)",
           schedule, i, c, m.cpu(c));
     }

@@ -8,12 +8,15 @@ import io.foliolab.sim.Model;
 final class Runner {
   final Machine m = new Machine();
   final Model model;
+  private final MemoryModel memory;
   private int[] cpus = new int[256];
   private int[] choices = new int[16];
 
   Runner(Model model, Options options) {
     this.model = model;
     m.setStepBound(options.stepBound());
+    m.setWeakMemory(options.memory().lanes());
+    memory = options.memory();
   }
 
   /** The schedule of the machine's current execution. */
@@ -33,14 +36,15 @@ final class Runner {
         choices[k++] = c;
       }
     }
-    return Schedule.format(cpus, n, choices, k);
+    return memory.mark(Schedule.format(cpus, n, choices, k));
   }
 
   /** The record of the machine's execution, which must be over. */
   Execution record(long id) {
     String sched = schedule();
-    int slash = sched.indexOf('/');
-    String ch = slash < 0 ? "" : sched.substring(slash + 1);
+    String plain = MemoryModel.unmarked(sched);
+    int slash = plain.indexOf('/');
+    String ch = slash < 0 ? "" : plain.substring(slash + 1);
     int[] retries = new int[m.cpus()];
     for (int i = 0; i < retries.length; i++) {
       retries[i] = m.cpu(i).retries();

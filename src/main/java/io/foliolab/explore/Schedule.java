@@ -8,18 +8,22 @@ import java.util.Arrays;
  * A schedule: the CPU of every step and the alternative taken at every choice point, which
  * together determine an execution of a deterministic model. Printed as runs of steps, e.g.
  * {@code "0x3.1.0x2/10"}: CPU 0 takes 3 steps, CPU 1 one, CPU 0 two; the first choice point took
- * alternative 1, the second 0. Immutable.
+ * alternative 1, the second 0. A schedule of a run under store buffers ends with its memory model,
+ * e.g. {@code "0x3.2.1.0x2@tso"} (CPU 2 is then a flush agent, see {@link MemoryModel}), so that a
+ * schedule alone still determines the execution. Immutable.
  */
 public final class Schedule {
   private final int[] cpus;
   private final int[] choices;
+  private final MemoryModel memory;
 
-  private Schedule(int[] cpus, int[] choices) {
+  private Schedule(int[] cpus, int[] choices, MemoryModel memory) {
     this.cpus = cpus;
     this.choices = choices;
+    this.memory = memory;
   }
 
-  /** A schedule of the given CPU sequence and choice alternatives (copied). */
+  /** A schedule of the given CPU sequence and choice alternatives (copied), under SC. */
   public static Schedule of(int[] cpus, int[] choices) {
     for (int c : cpus) {
       checkArgument(c >= 0 && c < 64, "CPU %s out of range [0, 64)", c);
@@ -27,19 +31,37 @@ public final class Schedule {
     for (int c : choices) {
       checkArgument(c == 0 || c == 1, "choice %s must be 0 or 1", c);
     }
-    return new Schedule(cpus.clone(), choices.clone());
+    return new Schedule(cpus.clone(), choices.clone(), MemoryModel.SC);
+  }
+
+  /** This schedule under memory model {@code m}. */
+  public Schedule withMemory(MemoryModel m) {
+    checkArgument(m != null, "memory model must not be null");
+    return new Schedule(cpus, choices, m);
+  }
+
+  /** The memory model the schedule runs under ({@link MemoryModel#SC} unless marked). */
+  public MemoryModel memory() {
+    return memory;
   }
 
   /**
    * Parses {@code text}: runs separated by '.', each {@code CPU} or {@code CPUxCOUNT} (decimal),
-   * optionally followed by '/' and one digit (0 or 1) per choice point. The empty string is the
-   * empty schedule.
+   * optionally followed by '/' and one digit (0 or 1) per choice point, optionally followed by
+   * '@' and a memory model ({@link MemoryModel#parse}). The empty string is the empty schedule.
    *
    * @throws IllegalArgumentException naming the bad part and the expected form
    */
   public static Schedule parse(String text) {
     checkArgument(text != null, "schedule must not be null");
-    String s = text.trim();
+    String marked = text.trim();
+    MemoryModel memory;
+    try {
+      memory = MemoryModel.of(marked);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad schedule '" + text + "': " + e.getMessage(), e);
+    }
+    String s = MemoryModel.unmarked(marked);
     int slash = s.indexOf('/');
     String runs = slash < 0 ? s : s.substring(0, slash);
     String ch = slash < 0 ? "" : s.substring(slash + 1);
@@ -68,7 +90,7 @@ public final class Schedule {
           "bad schedule '%s': choice '%s' must be 0 or 1 (form: 0x3.1.0x2/10)", text, c);
       choices[i] = c - '0';
     }
-    return new Schedule(Arrays.copyOf(cpus, n), choices);
+    return new Schedule(Arrays.copyOf(cpus, n), choices, memory);
   }
 
   private static int number(String run, String digits, String text) {
@@ -148,17 +170,17 @@ public final class Schedule {
 
   @Override
   public String toString() {
-    return format(cpus, cpus.length, choices, choices.length);
+    return memory.mark(format(cpus, cpus.length, choices, choices.length));
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof Schedule s && Arrays.equals(cpus, s.cpus)
-        && Arrays.equals(choices, s.choices);
+        && Arrays.equals(choices, s.choices) && memory.equals(s.memory);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(cpus) + Arrays.hashCode(choices);
+    return 31 * (31 * Arrays.hashCode(cpus) + Arrays.hashCode(choices)) + memory.hashCode();
   }
 }

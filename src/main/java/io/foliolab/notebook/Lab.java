@@ -17,6 +17,7 @@ import io.foliolab.explore.Execution;
 import io.foliolab.explore.ExecutionListener;
 import io.foliolab.explore.ExplorationInterruptedException;
 import io.foliolab.explore.Explorer;
+import io.foliolab.explore.MemoryModel;
 import io.foliolab.explore.Options;
 import io.foliolab.explore.Schedule;
 import io.foliolab.explore.Strategy;
@@ -61,7 +62,8 @@ public final class Lab {
    */
   public static Setup scenario(String name) {
     Scenario s = Scenarios.get(name);
-    return new Setup(s, s.variants().get(0), ImmutableMap.of(), 0, 0, Long.MAX_VALUE, 0);
+    return new Setup(s, s.variants().get(0), ImmutableMap.of(), 0, 0, Long.MAX_VALUE, 0,
+        MemoryModel.SC);
   }
 
   /**
@@ -77,9 +79,10 @@ public final class Lab {
     private final double pressure;
     private final long maxExecutions;
     private final double maxSeconds;
+    private final MemoryModel memory;
 
     private Setup(Scenario scenario, String variant, ImmutableMap<String, String> given, long seed,
-        double pressure, long maxExecutions, double maxSeconds) {
+        double pressure, long maxExecutions, double maxSeconds, MemoryModel memory) {
       this.scenario = scenario;
       this.variant = scenario.checkVariant(variant);
       this.given = given;
@@ -88,12 +91,13 @@ public final class Lab {
       this.pressure = pressure;
       this.maxExecutions = maxExecutions;
       this.maxSeconds = maxSeconds;
+      this.memory = memory;
       options(); // checks pressure and budgets now rather than at explore time
     }
 
     /** The same setup with kernel variant {@code v} (one of {@link Scenario#variants()}). */
     public Setup variant(String v) {
-      return new Setup(scenario, v, given, seed, pressure, maxExecutions, maxSeconds);
+      return new Setup(scenario, v, given, seed, pressure, maxExecutions, maxSeconds, memory);
     }
 
     /**
@@ -105,27 +109,38 @@ public final class Lab {
       Map<String, String> m = new LinkedHashMap<>(given);
       m.put(name, value.toString());
       return new Setup(scenario, variant, ImmutableMap.copyOf(m), seed, pressure, maxExecutions,
-          maxSeconds);
+          maxSeconds, memory);
     }
 
     /** The same setup at memory-pressure level {@code p} in [0, 1] (see {@link #pressureMeans}). */
     public Setup pressure(double p) {
-      return new Setup(scenario, variant, given, seed, p, maxExecutions, maxSeconds);
+      return new Setup(scenario, variant, given, seed, p, maxExecutions, maxSeconds, memory);
     }
 
     /** The same setup with sampling seed {@code s}. */
     public Setup seed(long s) {
-      return new Setup(scenario, variant, given, s, pressure, maxExecutions, maxSeconds);
+      return new Setup(scenario, variant, given, s, pressure, maxExecutions, maxSeconds, memory);
     }
 
     /** The same setup stopping an exploration after {@code n >= 1} executions. */
     public Setup budget(long n) {
-      return new Setup(scenario, variant, given, seed, pressure, n, maxSeconds);
+      return new Setup(scenario, variant, given, seed, pressure, n, maxSeconds, memory);
+    }
+
+    /**
+     * The same setup under memory model {@code m}: {@code "sc"} (the default), {@code "tso"} or
+     * {@code "pso:N"} (see {@link MemoryModel}). Not for the {@code stateful} strategy.
+     *
+     * @throws IllegalArgumentException naming a malformed model and the allowed forms
+     */
+    public Setup memory(String m) {
+      return new Setup(scenario, variant, given, seed, pressure, maxExecutions, maxSeconds,
+          MemoryModel.parse(m));
     }
 
     /** The same setup stopping an exploration after {@code s} seconds (0: no time budget). */
     public Setup seconds(double s) {
-      return new Setup(scenario, variant, given, seed, pressure, maxExecutions, s);
+      return new Setup(scenario, variant, given, seed, pressure, maxExecutions, s, memory);
     }
 
     public Scenario scenario() {
@@ -154,7 +169,7 @@ public final class Lab {
     /** Exploration options: seed, pressure, budgets, all cores (results do not depend on it). */
     public Options options() {
       Options o = Options.defaults().withAllCores().withSeed(seed).withPressure(pressure)
-          .withMaxExecutions(maxExecutions);
+          .withMaxExecutions(maxExecutions).withMemory(memory);
       return maxSeconds > 0 ? o.withMaxSeconds(maxSeconds) : o;
     }
 
@@ -173,8 +188,8 @@ public final class Lab {
      */
     public Run explore(String strategy) {
       Strategy st = Strategy.parse(strategy);
-      RunInfo info = new RunInfo("0", scenario.name(), variant, st.toString(), seed, pressure,
-          params.toString());
+      RunInfo info = new RunInfo("0", scenario.name(), variant, memory.mark(st.toString()), seed,
+          pressure, params.toString());
       ExecutionTable.Builder table = new ExecutionTable.Builder(info);
       List<Execution> failures = new ArrayList<>();
       long total = st instanceof Strategy.Random r ? r.n() : st instanceof Strategy.Pct p ? p.n()
@@ -221,13 +236,16 @@ public final class Lab {
       if (pressure > 0) {
         sb.append(" --pressure ").append(pressure);
       }
+      if (!memory.sequentiallyConsistent()) {
+        sb.append(" --memory ").append(memory);
+      }
       return sb.toString();
     }
 
     @Override
     public String toString() {
       return scenario.name() + " " + variant + " (" + params + (pressure > 0 ? ", pressure "
-          + pressure : "") + ")";
+          + pressure : "") + (memory.sequentiallyConsistent() ? "" : ", memory " + memory) + ")";
     }
 
     @Override
@@ -349,7 +367,7 @@ public final class Lab {
       StringBuilder h = new StringBuilder("<div class=\"foliolab-run\"><table>");
       row(h, "scenario", setup.toString());
       row(h, "strategy", summary.strategy() + ", seed " + setup.seed + ", pressure "
-          + setup.pressure);
+          + setup.pressure + ", memory " + setup.memory);
       row(h, "executions", summary.executions() + (summary.complete() ? ", complete"
           : ", stopped by the " + summary.stoppedBy() + " budget")
           + String.format(Locale.ROOT, " (%.1f s)", summary.seconds()));

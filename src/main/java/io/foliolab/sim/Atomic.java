@@ -16,7 +16,7 @@ public final class Atomic extends Cell {
   /** The current value, without reporting an access: for setup, assertions and dumps only. */
   public long peek() {
     peeked();
-    return value;
+    return peekValue();
   }
 
   /** Sets the value without reporting an access: for building the initial state only. */

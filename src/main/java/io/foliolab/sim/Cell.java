@@ -62,6 +62,32 @@ public abstract class Cell {
     }
   }
 
+  /**
+   * The value a peek sees. A peek inside a step is a load by the CPU running it, so in weak memory
+   * mode it sees that CPU's newest buffered store to this cell (store forwarding, as
+   * {@link Cpu#read} does); otherwise, and between steps, the value in memory.
+   */
+  final long peekValue() {
+    if (machine != null) {
+      Cpu.Buffered b = machine.bufferedForPeek(this);
+      if (b != null) {
+        return b.value;
+      }
+    }
+    return value;
+  }
+
+  /** Like {@link #peekValue()}, for pointer cells. */
+  final Object peekRef() {
+    if (machine != null) {
+      Cpu.Buffered b = machine.bufferedForPeek(this);
+      if (b != null) {
+        return b.ref;
+      }
+    }
+    return ref;
+  }
+
   /** The current value as an object (for cells whose value lives elsewhere). */
   Object currentRef() {
     return ref;

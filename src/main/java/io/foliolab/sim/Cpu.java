@@ -384,7 +384,10 @@ public final class Cpu {
   }
 
   /** Weak mode: this CPU's newest buffered store to {@code c}, or null. */
-  private Buffered ownStore(Cell c) {
+  Buffered ownStore(Cell c) {
+    if (laneQ == null) {
+      return null;
+    }
     java.util.ArrayDeque<Buffered> q = laneQ[c.loc % laneQ.length];
     java.util.Iterator<Buffered> it = q.descendingIterator();
     while (it.hasNext()) {

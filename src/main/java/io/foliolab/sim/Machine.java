@@ -365,7 +365,8 @@ public final class Machine {
    * go into a store buffer and become visible later, possibly out of program order, as steps of
    * flush agents: {@code lanes} per CPU, numbered after the model's CPUs (agent
    * {@code cpus + c * lanes + k} flushes lane k of CPU c, which holds the stores to locations
-   * {@code loc % lanes == k}, in order). A CPU reads its own buffered stores. A release store
+   * {@code loc % lanes == k}, in order). A CPU reads its own buffered stores, with its loads and
+   * with the peeks of its steps (local computations on shared state). A release store
    * ({@code smp_store_release}, {@code rcu_assign_pointer}, {@code atomic_set_release}, unlocks)
    * and every fully ordered operation (value-returning atomics, bit operations, lock
    * acquisitions, {@code call_rcu}, {@code synchronize_rcu}, XArray write-side operations) first
@@ -1210,6 +1211,17 @@ public final class Machine {
   }
 
   /** A peek by the running step (see {@link Cell#peeked}). */
+  /**
+   * Weak memory mode: the newest store that the CPU running a step (or a probe) has buffered to
+   * {@code cell}, or null (no store buffers, between steps, or nothing buffered for the cell).
+   */
+  Cpu.Buffered bufferedForPeek(Cell cell) {
+    if (weakLanes == 0 || observer == null) {
+      return null;
+    }
+    return observer.ownStore(cell);
+  }
+
   void peeked(Cell cell) {
     if (fingerprinting && running && observer != null) {
       observer.hist = StateHash.mix(StateHash.mix(observer.hist ^ 0x5045454bL, cell.key),

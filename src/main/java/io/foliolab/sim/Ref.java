@@ -19,7 +19,7 @@ public final class Ref<T> extends Cell {
   @SuppressWarnings("unchecked")
   public T peek() {
     peeked();
-    return (T) ref;
+    return (T) peekRef();
   }
 
   /** Sets the pointer without reporting an access: for building the initial state only. */

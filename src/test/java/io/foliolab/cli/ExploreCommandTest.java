@@ -58,6 +58,27 @@ class ExploreCommandTest {
   }
 
   @Test
+  void storeBufferRunsSayTheirMemoryModelAndReplayFromTheSchedule() {
+    assertEquals(0, run("explore", "split-wrong-slot", "--variant", "v6.18", "--memory", "tso",
+        "--json", "--workers", "2"));
+    assertTrue(out().contains("memory tso"), out());
+    String json = lastLine();
+    assertEquals("tso", field(json, "\"memory\":\"([^\"]+)\""));
+    assertEquals("BUG", field(json, "\"kind\":\"(\\w+)\""));
+    String schedule = field(json, "\"schedule\":\"([^\"]+)\"");
+    assertTrue(schedule.endsWith("@tso"), schedule);
+    assertEquals(0, run("replay", "split-wrong-slot", "--variant", "v6.18", "--schedule", schedule));
+    assertTrue(out().contains("(buffered)") && out().contains("store_buffer:flush"), out());
+    assertTrue(out().contains("outcome: BUG"), out());
+
+    assertEquals(2, run("explore", "split-wrong-slot", "--memory", "arm64"));
+    assertTrue(err().contains("--memory") && err().contains("sc, tso, pso:N"), err());
+    assertEquals(2, run("explore", "split-wrong-slot", "--memory", "tso", "--strategy",
+        "stateful"));
+    assertTrue(err().contains("sequentially consistent"), err());
+  }
+
+  @Test
   void theFixedVariantHasNoFailure() {
     assertEquals(0, run("explore", "split-wrong-slot", "--variant", "577a1f495fd7", "--json"));
     String json = lastLine();
