@@ -195,7 +195,8 @@ public final class Lab {
       long total = st instanceof Strategy.Random r ? r.n() : st instanceof Strategy.Pct p ? p.n()
           : 0;
       Summary summary;
-      try (Progress progress = Progress.start(scenario.name() + " " + variant + " " + st,
+      try (Progress progress = Progress.start(scenario.name() + " " + variant + " "
+          + memory.mark(st.toString()),
           total)) {
         ExecutionListener listener = e -> {
           table.accept(e);
@@ -351,7 +352,7 @@ public final class Lab {
     @Override
     public String toString() {
       StringBuilder sb = new StringBuilder(setup.toString()).append(": ")
-          .append(summary.strategy()).append(", ").append(summary.executions())
+          .append(setup.memory.mark(summary.strategy())).append(", ").append(summary.executions())
           .append(" executions, ").append(summary.complete() ? "complete"
               : "stopped by the " + summary.stoppedBy() + " budget");
       summary.outcomes().forEach((o, n) -> {
@@ -626,7 +627,7 @@ public final class Lab {
       t.stringColumn("scenario").append(r.setup.scenario.name());
       t.stringColumn("variant").append(r.setup.variant);
       t.stringColumn("params").append(r.setup.params.toString());
-      t.stringColumn("strategy").append(s.strategy());
+      t.stringColumn("strategy").append(r.setup.memory.mark(s.strategy()));
       t.doubleColumn("pressure").append(r.setup.pressure);
       t.longColumn("executions").append(s.executions());
       t.booleanColumn("complete").append(s.complete());
