@@ -36,18 +36,19 @@ final class MatchOopsCommand implements Command, OptionSpec {
   @Override public String usage() {
     return "usage: java -jar target/foliolab.jar match-oops FILE --scenario S [--variant V]\n"
         + "         [--top K] [--strategy dpor|bounded:K|random:N|pct:N:D] [--seed S]\n"
-        + "         [--pressure P] [--param k=v]... [--budget-executions N]\n"
+        + "         [--pressure P] [--param k=v]... [--budget-executions N] [--memory sc|tso|pso:N]\n"
         + "Reads an oops (e.g. data/oops/seed-000-filemap_fault.txt): the failure line, the RIP\n"
         + "function, the page dump (flags, raw: lines with index and refcount) and the fault\n"
         + "index where a register gives it. Explores each variant (or --variant V) with dpor\n"
         + "(default) and prints the top K classes of failures (default 5), best first, each with\n"
         + "its verdict (MATCH: kind, assertion, function, folio order and index relation all\n"
-        + "agree), score, how many executions fell in it, and the schedule that replays it.\n";
+        + "agree), score, how many executions fell in it, and the schedule that replays it.\n"
+        + "--memory explores under store buffers (see 'explore --help').\n";
   }
 
   @Override public Set<String> valuedOptions() {
     return ImmutableSet.of("scenario", "variant", "top", "strategy", "seed", "pressure", "param",
-        "budget-executions");
+        "budget-executions", "memory");
   }
 
   @Override public Set<String> flagOptions() { return ImmutableSet.of(); }
@@ -95,7 +96,8 @@ final class MatchOopsCommand implements Command, OptionSpec {
     for (String v : variants) {
       OopsMatch.Ranker ranker = new OopsMatch.Ranker(oops);
       Summary sum = Explorer.explore(s.model(v, params), strategy, options, ranker);
-      out.printf("%s %s: %s, %d executions, %d failing%s%n", s.name(), v, sum.strategy(),
+      out.printf("%s %s: %s, %d executions, %d failing%s%n", s.name(), v,
+          options.memory().mark(sum.strategy()),
           sum.executions(), sum.failures(), sum.complete() ? "" : " (stopped by the "
               + sum.stoppedBy() + " budget)");
       for (OopsMatch.Ranked r : ranker.ranking()) {
