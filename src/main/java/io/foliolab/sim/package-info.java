@@ -72,7 +72,11 @@
  *       again for real. Blocking actions ({@link io.foliolab.sim.Cpu#lock},
  *       {@link io.foliolab.sim.Cpu#lockBit} for {@code folio_lock}, {@code downRead},
  *       {@code downWrite}) must be first: a CPU that finds the lock held is blocked and its step
- *       is retried from the start when the lock is free.
+ *       is retried from the start when the lock is free. Compute into Java locals and assign
+ *       fields after the action. Tests check this with
+ *       {@link io.foliolab.sim.Machine#setStrictProbes strict probe mode} (or
+ *       {@code -Dfoliolab.strictProbes=true}), which compares every routine's fields before and
+ *       after each abandoned step.
  *   <li><b>Subroutines.</b> {@code call(cpu, callee, then)} pushes a callee (which starts at its
  *       entry, the enum's first constant) and continues at {@code then} when it returns
  *       ({@link io.foliolab.sim.Cpu#ret}). A routine keeps its callees as fields and reuses them;
