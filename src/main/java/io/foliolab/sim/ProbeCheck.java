@@ -58,10 +58,27 @@ final class ProbeCheck {
    * primitive is left out.
    */
   private static final class Layout {
+    /**
+     * Whether objects of this class are step-local, compared deeply: routines, XArray cursors,
+     * {@link StepLocal} objects, collections, maps, arrays.
+     */
+    final boolean deep;
+    /** 0: an object with fields; 1: an array; 2: a collection; 3: a map. */
+    final int shape;
     final Field[] fields;
     final byte[] kinds;
 
     Layout(Class<?> type) {
+      deep = Routine.class.isAssignableFrom(type) || type == XaState.class
+          || StepLocal.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type)
+          || Map.class.isAssignableFrom(type) || type.isArray();
+      shape = type.isArray() ? 1 : Collection.class.isAssignableFrom(type) ? 2
+          : Map.class.isAssignableFrom(type) ? 3 : 0;
+      if (!deep || shape != 0) {
+        fields = new Field[0];
+        kinds = new byte[0];
+        return;
+      }
       List<Field> fs = new ArrayList<>();
       List<Byte> ks = new ArrayList<>();
       for (Class<?> k = type; k != null && k != Object.class; k = k.getSuperclass()) {
@@ -240,12 +257,6 @@ final class ProbeCheck {
     return s.length() > 160 ? s.substring(0, 157) + "..." : s;
   }
 
-  /** Whether the object a routine refers to is private to its step program (compared deeply). */
-  private static boolean stepLocal(Object v) {
-    return v instanceof Routine || v instanceof XaState || v instanceof StepLocal
-        || v instanceof Collection || v instanceof Map || v.getClass().isArray();
-  }
-
   /**
    * The values of a CPU's routines in a fixed traversal order: per value its owner (a routine or
    * a step-local object), where in the owner (a {@link Field} or an index), the stack frame it was
@@ -281,7 +292,7 @@ final class ProbeCheck {
         seen.put(c.stack[f], Boolean.TRUE);
       }
       for (int f = 0; f < c.depth; f++) {
-        contents(c.stack[f], f);
+        contents(c.stack[f], LAYOUTS.get(c.stack[f].getClass()), f);
       }
     }
 
@@ -309,27 +320,32 @@ final class ProbeCheck {
           ? (Object) Double.longBitsToDouble(v) : (Object) v;
     }
 
-    private void visit(Object o, int f) {
-      if (seen.put(o, Boolean.TRUE) == null) {
-        contents(o, f);
+    /** Follows {@code v} if it is step-local (a routine, a cursor, a StepLocal, a collection). */
+    private void follow(Object v, int f) {
+      if (v == null) {
+        return;
+      }
+      Layout l = LAYOUTS.get(v.getClass());
+      if (l.deep && seen.put(v, Boolean.TRUE) == null) {
+        contents(v, l, f);
       }
     }
 
-    private void contents(Object o, int f) {
-      if (o.getClass().isArray()) {
+    private void contents(Object o, Layout layout, int f) {
+      if (layout.shape == 1) {
         int len = Array.getLength(o);
         addPrim(o, SIZE, f, len);
         for (int i = 0; i < len; i++) {
           value(o, index(i), f, Array.get(o, i));
         }
-      } else if (o instanceof Collection) {
+      } else if (layout.shape == 2) {
         Collection<?> c = (Collection<?>) o;
         addPrim(o, SIZE, f, c.size());
         int i = 0;
         for (Object e : c) {
           value(o, index(i++), f, e);
         }
-      } else if (o instanceof Map) {
+      } else if (layout.shape == 3) {
         Map<?, ?> mp = (Map<?, ?>) o;
         addPrim(o, SIZE, f, mp.size());
         int i = 0;
@@ -338,9 +354,8 @@ final class ProbeCheck {
           value(o, index(i++), f, e.getValue());
         }
       } else {
-        Layout l = LAYOUTS.get(o.getClass());
-        Field[] fs = l.fields;
-        byte[] ks = l.kinds;
+        Field[] fs = layout.fields;
+        byte[] ks = layout.kinds;
         try {
           for (int k = 0; k < fs.length; k++) {
             Field fl = fs[k];
@@ -348,13 +363,9 @@ final class ProbeCheck {
               case REF:
                 value(o, fl, f, fl.get(o));
                 break;
-              case FINAL_REF: {
-                Object v = fl.get(o);
-                if (v != null && stepLocal(v)) {
-                  visit(v, f);
-                }
+              case FINAL_REF:
+                follow(fl.get(o), f);
                 break;
-              }
               case LONG:
                 addPrim(o, fl, f, fl.getLong(o));
                 break;
@@ -381,9 +392,7 @@ final class ProbeCheck {
 
     private void value(Object o, Object where, int f, Object v) {
       add(o, where, f, v, 0);
-      if (v != null && stepLocal(v)) {
-        visit(v, f);
-      }
+      follow(v, f);
     }
 
     private void addPrim(Object o, Object w, int f, long v) {
