@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.foliolab.sim.Cpu;
 import io.foliolab.sim.Routine;
+import io.foliolab.sim.StepLocal;
 import io.foliolab.sim.StepNames;
 import io.foliolab.xarray.XArray;
 import io.foliolab.xarray.XaEntry;
@@ -144,8 +145,8 @@ public final class Filemap {
     protected void step(Cpu cpu) {
       switch (pc) {
         case rcu_read_lock:
-          xas = new XaState(mapping.iPages(), index);
           cpu.rcuReadLock();
+          xas = new XaState(mapping.iPages(), index);
           pc = Pc.repeat;
           return;
         case repeat:
@@ -394,18 +395,20 @@ public final class Filemap {
     @Override
     protected void step(Cpu cpu) {
       switch (pc) {
-        case i_size_read:
+        case i_size_read: {
+          long size = mapping.iSizeRead(cpu);
           mappingLocked = false;
           fpin = false;
           ret = 0;
           folio = null;
-          maxIdx = divRoundUp(mapping.iSizeRead(cpu));
+          maxIdx = divRoundUp(size);
           if (Long.compareUnsigned(index, maxIdx) >= 0) {
             cpu.ret(VM_FAULT_SIGBUS);
             return;
           }
           pc = Pc.filemap_get_folio;
           return;
+        }
         case filemap_get_folio:
           call(cpu, getFolio.on(mapping, index, 0), Pc.got_folio);
           return;
@@ -653,7 +656,7 @@ public final class Filemap {
    * folios) with, for {@code find_lock_entries}, the indices array. Private to the CPU that fills
    * it.
    */
-  public static final class FolioBatch {
+  public static final class FolioBatch implements StepLocal {
     private final List<Object> entries = new ArrayList<>();
     private final List<Long> indices = new ArrayList<>();
 
@@ -754,8 +757,8 @@ public final class Filemap {
     protected void step(Cpu cpu) {
       switch (pc) {
         case rcu_read_lock:
-          xas = new XaState(mapping.iPages(), start);
           cpu.rcuReadLock();
+          xas = new XaState(mapping.iPages(), start);
           pc = Pc.next;
           return;
         case next:
@@ -895,8 +898,8 @@ public final class Filemap {
     protected void step(Cpu cpu) {
       switch (pc) {
         case rcu_read_lock:
-          xas = new XaState(mapping.iPages(), start);
           cpu.rcuReadLock();
+          xas = new XaState(mapping.iPages(), start);
           pc = Pc.next;
           return;
         case next:
@@ -1105,15 +1108,17 @@ public final class Filemap {
           pc = Pc.locked;
           return;
         case locked:
-          stored = false;
-          shmemSplit = false;
-          noAllocNode = false;
-          old = null;
-          splitOrder = 0;
+          // The pass's locals are cleared inside the operation, after the step's action.
           if (version == AddFolioVersion.V6_9) {
-            XaWrite.run(cpu, mapping, this::lockedV69);
+            XaWrite.run(cpu, mapping, () -> {
+              startLockedPass();
+              lockedV69();
+            });
           } else {
-            XaWrite.run(cpu, mapping, this::locked6758);
+            XaWrite.run(cpu, mapping, () -> {
+              startLockedPass();
+              locked6758();
+            });
           }
           if (shmemSplit) {
             cpu.bug("BUG_ON(shmem_mapping(mapping))",
@@ -1182,6 +1187,15 @@ public final class Filemap {
           cpu.ret(xas.error());
           return;
       }
+    }
+
+    /** Clears the outcome of the previous locked pass (its C locals start out zero). */
+    private void startLockedPass() {
+      stored = false;
+      shmemSplit = false;
+      noAllocNode = false;
+      old = null;
+      splitOrder = 0;
     }
 
     /**
@@ -1398,13 +1412,13 @@ public final class Filemap {
               "VM_BUG_ON_FOLIO(!folio_test_locked(folio))",
               folio.subject("VM_BUG_ON_FOLIO(!folio_test_locked(folio))", -1));
           int order = folio.peekOrder();
-          nr = 1L << order;
           XaState xas = new XaState(mapping.iPages(), folio.peekIndex());
           xas.setOrder(folio.peekIndex(), order);
           XaWrite.run(cpu, mapping, () -> {
             xas.store(shadow);
             xas.initMarks();
           });
+          nr = 1L << order;
           pc = Pc.folio_mapping;
           return;
         }

@@ -186,9 +186,9 @@ public final class Filemap58 {
     protected void step(Cpu cpu) {
       switch (pc) {
         case rcu_read_lock:
+          cpu.rcuReadLock();
           xas = new XaState(mapping.iPages(), offset);
           page = null;
-          cpu.rcuReadLock();
           pc = Pc.repeat;
           return;
         case repeat:

@@ -100,8 +100,9 @@ public final class HugeMemory {
       switch (pc) {
         case folio_mapcount:
           // folio_nr_pages of the locked folio we are about to split: only we can change it.
-          extraPins = folio.peekNrPages();
+          long pins = folio.peekNrPages();
           mapcount = folio.mapcountRead(cpu);
+          extraPins = pins;
           pc = Pc.folio_ref_count;
           return;
         case folio_ref_count:
@@ -194,21 +195,26 @@ public final class HugeMemory {
     @Override
     protected void step(Cpu cpu) {
       switch (pc) {
-        case next_piece:
-          i += 1 << newOrder;
-          if (i >= 1 << oldOrder) {
+        case next_piece: {
+          int next = i + (1 << newOrder);
+          if (next >= 1 << oldOrder) {
+            i = next;
             folio.memmap().setHead(folio.memmapPos(), 1 << newOrder);
             pc = newOrder > 0 ? Pc.folio_set_order : Pc.clear_page_compound;
             return;
           }
-          piece = folio.structPage(i);
-          if (piece.peekMapcount() != 0) {
+          // The VM_BUG_ON is this step's only possible action: nothing is changed before it.
+          Folio p = folio.structPage(next);
+          if (p.peekMapcount() != 0) {
             cpu.bug("VM_BUG_ON_PAGE(atomic_read(&new_head->_mapcount) != -1, new_head)",
-                piece.subject("VM_BUG_ON_PAGE(atomic_read(&new_head->_mapcount) != -1)", -1));
+                p.subject("VM_BUG_ON_PAGE(atomic_read(&new_head->_mapcount) != -1)", -1));
           }
+          i = next;
+          piece = p;
           flagIdx = nextCopiedFlag(0);
           pc = flagIdx >= 0 ? Pc.copy_flag : Pc.set_mapping;
           return;
+        }
         case copy_flag:
           piece.set(cpu, PageFlags.SPLIT_COPIED[flagIdx]);
           flagIdx = nextCopiedFlag(flagIdx + 1);
@@ -453,25 +459,34 @@ public final class HugeMemory {
           && p.pos() < folio.memmapPos() + folio.peekNrPages();
     }
 
+    /** The locals set on entry, for a folio of order {@code order} (after the first action). */
+    private void begin(int order) {
+      oldOrder = order;
+      endPos = folio.memmapPos() + (1 << order);
+      ret = 0;
+      xas = null;
+    }
+
     @Override
     protected void step(Cpu cpu) {
       switch (pc) {
-        case folio_test_writeback:
+        case folio_test_writeback: {
           // Argument checks on the folio this CPU holds locked: its order cannot change.
-          oldOrder = folio.peekOrder();
-          endPos = folio.memmapPos() + (1 << oldOrder);
-          ret = 0;
-          xas = null;
-          if (!inFolio(splitAt) || !inFolio(lockAt) || newOrder >= oldOrder) {
+          int order = folio.peekOrder();
+          if (!inFolio(splitAt) || !inFolio(lockAt) || newOrder >= order) {
+            begin(order);
             cpu.ret(ErrPtr.EINVAL);
             return;
           }
-          if (folio.test(cpu, PageFlags.PG_writeback)) {
+          boolean writeback = folio.test(cpu, PageFlags.PG_writeback);
+          begin(order);
+          if (writeback) {
             cpu.ret(ErrPtr.EBUSY);
             return;
           }
           pc = Pc.folio_mapping;
           return;
+        }
         case folio_mapping:
           mapping = folio.readMapping(cpu);
           if (mapping == null) {
@@ -816,8 +831,9 @@ public final class HugeMemory {
             pc = Pc.filemap_get_folio;
             return;
           }
+          boolean head = ((Folio) f).test(cpu, PageFlags.PG_head);
           folio = (Folio) f;
-          if (!folio.test(cpu, PageFlags.PG_head)) {
+          if (!head) {
             pc = Pc.put_folio;
             return;
           }

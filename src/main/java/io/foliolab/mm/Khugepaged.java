@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.primitives.ImmutableLongArray;
 import io.foliolab.sim.Cpu;
 import io.foliolab.sim.Routine;
+import io.foliolab.sim.StepLocal;
 import io.foliolab.sim.StepNames;
 import io.foliolab.xarray.XaEntry;
 import io.foliolab.xarray.XaState;
@@ -81,7 +82,7 @@ public final class Khugepaged {
    * to 1 ({@code set_page_refcounted}, one atomic store). Allocation never fails in the model.
    * Only khugepaged allocates, so the pool itself is not shared state.
    */
-  public static final class HugePages {
+  public static final class HugePages implements StepLocal {
     private final ImmutableList<Folio> pages;
     private int next;
 
@@ -303,14 +304,15 @@ public final class Khugepaged {
     protected void step(Cpu cpu) {
       switch (pc) {
         case khugepaged_alloc_page:
-          pagelist.clear();
-          result = ScanResult.SCAN_SUCCEED;
           if (version.numa) {                 // VM_BUG_ON_PAGE(*hpage); *hpage = alloc
             checkArgumentState(hpage == null, "NUMA khugepaged_alloc_page with *hpage set");
             hpage = pool.alloc(cpu);
           } else {
             checkArgumentState(hpage != null, "VM_BUG_ON(!*hpage)");
           }
+          // LIST_HEAD(pagelist); int result = SCAN_SUCCEED: locals, set after the action.
+          pagelist.clear();
+          result = ScanResult.SCAN_SUCCEED;
           newPage = hpage;
           end = start + newPage.peekNrPages();
           checkArgument((start & (newPage.peekNrPages() - 1)) == 0,

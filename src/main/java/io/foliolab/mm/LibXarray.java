@@ -116,12 +116,15 @@ public final class LibXarray {
             return;
           }
           checkState(n instanceof XaNode, "xas_reload: cursor is not walked (%s)", n);
-          node = (XaNode) n;
+          XaNode nd = (XaNode) n;
           if (xa.config().reload() == XaConfig.Reload.RELOAD_CANONICAL) {
-            cpu.ret(xa.loadSlot(node, xas.offset()));
+            Object entry = xa.loadSlot(nd, xas.offset());
+            node = nd;
+            cpu.ret(entry);
             return;
           }
-          int shift = xa.loadShift(node);
+          int shift = xa.loadShift(nd);
+          node = nd;
           offset = (int) (xas.index() >>> shift) & mask(xa);
           pc = Pc.slot;
           return;
@@ -234,12 +237,14 @@ public final class LibXarray {
           }
           pc = Pc.xas_descend;
           return;
-        case xas_descend:
-          offset = (int) (xas.index() >>> nodeShift) & mask(xa);
-          entry = xa.loadSlot(node, offset);
+        case xas_descend: {
+          int off = (int) (xas.index() >>> nodeShift) & mask(xa);
+          entry = xa.loadSlot(node, off);
+          offset = off;
           xas.setXaNode(node);
           pc = isSibling(xa, entry) ? Pc.sibling : Pc.descended;
           return;
+        }
         case sibling: {
           int off = XaEntry.toSibling(entry);
           Object e = xa.loadSlot(node, off);
@@ -457,7 +462,6 @@ public final class LibXarray {
       XArray xa = xas.xa();
       switch (pc) {
         case xas_find_marked: {
-          advance = true;
           Object n = xas.xaNode();
           if (n instanceof XaError) {
             cpu.ret(null);
@@ -474,12 +478,13 @@ public final class LibXarray {
             return;
           }
           if (XaState.top(n)) {
-            advance = false;
             entry = xa.loadHead();
+            advance = false;
             xas.setXaNode(null);
             pc = Pc.head_max;
             return;
           }
+          advance = true;
           pc = Pc.loop;
           return;
         }
@@ -565,8 +570,8 @@ public final class LibXarray {
           return;
         }
         case chunk_move: {
-          advance = false;
           int s = xa.loadShift(xas.node());
+          advance = false;
           moveIndex(xas, s, found);
           if (Long.compareUnsigned(xas.index() - 1, max) >= 0) {
             xas.setXaNode(XaState.XAS_RESTART);
@@ -763,8 +768,8 @@ public final class LibXarray {
     protected void step(Cpu cpu) {
       switch (pc) {
         case rcu_read_lock:
-          order = 0;
           cpu.rcuReadLock();
+          order = 0;
           pc = Pc.xas_load;
           return;
         case xas_load:

@@ -117,15 +117,17 @@ public final class MemorySwap {
         case swap_cache_get_folio:
           call(cpu, getFolio.on(cache, entry), Pc.folio_lock);
           return;
-        case folio_lock:
-          folio = (Folio) cpu.retval();
-          if (folio == null) {
+        case folio_lock: {
+          Folio f = (Folio) cpu.retval();
+          if (f == null) {
             throw new IllegalStateException("do_swap_page: " + entry + " is not in the swap"
                 + " cache; reading it back from the device is not modelled");
           }
-          folio.lock(cpu);
+          f.lock(cpu);
+          folio = f;
           pc = Pc.folio_test_swapcache;
           return;
+        }
         case folio_test_swapcache:
           pc = folio.test(cpu, PageFlags.PG_swapcache) ? Pc.page_swap_entry : Pc.out_page;
           return;

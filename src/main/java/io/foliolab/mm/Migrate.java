@@ -121,10 +121,11 @@ public final class Migrate {
     protected void step(Cpu cpu) {
       switch (pc) {
         case migrate_folio_unmap:
-          rc = ErrPtr.EAGAIN;
           // The folio is isolated and held by this CPU: whether it is large cannot change.
           boolean large = folio.peekOrder() > 0;
-          if (cpu.choose(DST_ALLOC) == 1 && large) {
+          int choice = cpu.choose(DST_ALLOC);
+          rc = ErrPtr.EAGAIN;
+          if (choice == 1 && large) {
             pc = Pc.try_split_folio;
             return;
           }

@@ -412,14 +412,15 @@ public final class Shmem {
       switch (pc) {
         case folio_ref_add:
           // The folio is locked by this CPU: its order cannot change.
-          nr = folio.peekNrPages();
-          SwapState.bugOnFolio(cpu, index != (index & -nr), folio,
+          long n = folio.peekNrPages();
+          SwapState.bugOnFolio(cpu, index != (index & -n), folio,
               "VM_BUG_ON_FOLIO(index != round_down(index, nr), folio)");
           SwapState.bugOnFolio(cpu, !folio.peekFlag(PageFlags.PG_locked), folio,
               "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)");
           SwapState.bugOnFolio(cpu, !folio.peekFlag(PageFlags.PG_swapbacked), folio,
               "VM_BUG_ON_FOLIO(!folio_test_swapbacked(folio), folio)");
-          folio.refAdd(cpu, nr);
+          folio.refAdd(cpu, n);
+          nr = n;
           xas = new XaState(mapping.iPages(), index, folio.peekOrder());
           if (version == SwapinVersion.V5 && expected != null) {
             iter = SwpEntry.fromRadix(expected);

@@ -206,12 +206,13 @@ public final class SwapState {
       switch (pc) {
         case folio_ref_add:
           // The folio is locked by the caller: its order and these flags cannot change.
-          nr = (int) folio.peekNrPages();
+          int n = (int) folio.peekNrPages();
           bugOnFolio(cpu, !folio.peekFlag(PageFlags.PG_locked), folio,
               "VM_BUG_ON_FOLIO(!folio_test_locked(folio))");
           bugOnFolio(cpu, folio.peekFlag(PageFlags.PG_swapcache), folio,
               "VM_BUG_ON_FOLIO(folio_test_swapcache(folio))");
-          folio.refAdd(cpu, nr);
+          folio.refAdd(cpu, n);
+          nr = n;
           pc = Pc.folio_set_swapcache;
           return;
         case folio_set_swapcache:

@@ -78,12 +78,16 @@ public final class Truncate {
         case folio_wait_writeback: {
           // folio_pos / folio_size of the folio this CPU holds locked: cannot change.
           long pos = folio.peekIndex() << Folio.PAGE_SHIFT;
-          size = folio.peekNrPages() << Folio.PAGE_SHIFT;
-          mapping = folio.peekMapping();
-          offset = Long.compareUnsigned(pos, start) < 0 ? start - pos : 0;
-          length = Long.compareUnsigned(pos + size, end) <= 0 ? size - offset
-              : end + 1 - pos - offset;
-          if (folio.test(cpu, PageFlags.PG_writeback)) {
+          long sz = folio.peekNrPages() << Folio.PAGE_SHIFT;
+          AddressSpace m = folio.peekMapping();
+          long off = Long.compareUnsigned(pos, start) < 0 ? start - pos : 0;
+          long len = Long.compareUnsigned(pos + sz, end) <= 0 ? sz - off : end + 1 - pos - off;
+          boolean writeback = folio.test(cpu, PageFlags.PG_writeback);
+          size = sz;
+          mapping = m;
+          offset = off;
+          length = len;
+          if (writeback) {
             retry(cpu, Pc.folio_wait_writeback);
             return;
           }
@@ -200,11 +204,13 @@ public final class Truncate {
         case truncate_inode_partial_folio:
           call(cpu, partial.on(folio, lstart, lend), Pc.folio_unlock);
           return;
-        case folio_unlock:
-          result = (Boolean) cpu.retval();
+        case folio_unlock: {
+          boolean r = (Boolean) cpu.retval();
           folio.unlock(cpu);
+          result = r;
           pc = Pc.folio_put;
           return;
+        }
         case folio_put:
           folio.put(cpu);
           cpu.ret(result);

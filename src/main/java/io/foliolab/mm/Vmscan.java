@@ -132,11 +132,14 @@ public final class Vmscan {
               "BUG_ON(!folio_test_locked(folio))");
           pc = Pc.folio_ref_freeze;
           return;
-        case folio_ref_freeze:
+        case folio_ref_freeze: {
           // refcount = 1 + folio_nr_pages(folio); the order of a locked folio cannot change.
-          refcount = 1 + folio.peekNrPages();
-          pc = folio.refFreeze(cpu, refcount) ? Pc.folio_test_dirty : Pc.cannot_free;
+          long count = 1 + folio.peekNrPages();
+          boolean frozen = folio.refFreeze(cpu, count);
+          refcount = count;
+          pc = frozen ? Pc.folio_test_dirty : Pc.cannot_free;
           return;
+        }
         case folio_test_dirty:
           if (folio.test(cpu, PageFlags.PG_dirty)) {
             pc = Pc.folio_ref_unfreeze;

@@ -160,9 +160,24 @@ public final class Machine {
   private final StateHash.Canon canon = new StateHash.Canon();
   private final List<LongSupplier> stateParts = new ArrayList<>();
 
+  // Strict probe mode (see setStrictProbes).
+  private static final boolean STRICT_PROBES_DEFAULT = Boolean.getBoolean("foliolab.strictProbes");
+  private boolean strictProbes;
+  private ProbeCheck probeCheck;
+  /** Calls of a cell's {@code init} while running, counted in strict probe mode only. */
+  private long strictInits;
+
   // RCU callbacks waiting for a grace period.
   private final List<RcuCallback> rcuCallbacks = new ArrayList<>();
   private long[] rcuWaiting = new long[8];
+
+  /**
+   * A machine with no execution yet. Strict probe mode is on if the system property
+   * {@code foliolab.strictProbes} is {@code true} (see {@link #setStrictProbes}).
+   */
+  public Machine() {
+    setStrictProbes(STRICT_PROBES_DEFAULT);
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Set-up.
@@ -378,6 +393,39 @@ public final class Machine {
     weakLanes = lanes;
   }
 
+  /**
+   * Strict probe mode, a checking mode for tests (off by default; also turned on for every new
+   * machine by the system property {@code foliolab.strictProbes=true}). The machine runs a CPU's
+   * step up to its first shared action and abandons it when it probes the CPU, when the step
+   * blocks on a lock, and when a probe finds the step fails; the step later runs again from its
+   * start. Step programs must therefore change nothing before their first action (sim package
+   * documentation, rule 2). In strict mode the machine records, before every step, the CPU's
+   * call stack (its depth and the routine in each frame), the CPU's own state a step can change
+   * (return value, pending retry or store, retry count, observation log), the state parts and
+   * {@code init}s of the model, and every field of every routine on the stack, recursively through
+   * the step-local objects they hold (callee routines, XArray cursors, {@link StepLocal} objects,
+   * collections, arrays); if the step is abandoned, any difference throws
+   * {@link IllegalStateException} naming the step's label, the routine, the field and its old and
+   * new value.
+   *
+   * <p>Local steps run by a probe (steps with no shared action, including {@code call} and
+   * {@code ret}) are real steps: the probe does not undo them, and the real run continues after
+   * them, so they are not compared. "Unchanged" is relative to the start of the step the probe
+   * stopped in. Costs reflection and allocation on every step; when off, one boolean test per
+   * step attempt and per abandoned step.
+   */
+  public void setStrictProbes(boolean on) {
+    strictProbes = on;
+    if (on && probeCheck == null) {
+      probeCheck = new ProbeCheck(stateParts);
+    }
+  }
+
+  /** Whether strict probe mode is on ({@link #setStrictProbes}). */
+  public boolean strictProbes() {
+    return strictProbes;
+  }
+
   /** An execution taking more than {@code bound} steps ends with HANG (default 100,000). */
   public void setStepBound(int bound) {
     checkArgument(bound > 0, "step bound %s must be positive", bound);
@@ -448,14 +496,23 @@ public final class Machine {
     evAccStart[nEvents] = nAcc;
     try {
       currentLabel = r.label();
+      if (strictProbes) {
+        probeCheck.before(c, currentLabel, strictInits);
+      }
       r.step(c);
     } catch (Signal s) {
       c.probing = false;
       nAcc = evAccStart[nEvents];
+      if (strictProbes) {
+        probeCheck.after(c, ProbeCheck.PROBED, strictInits);
+      }
       return;
     } catch (Failure f) {
       c.probing = false;
       c.status = Cpu.ENABLED;
+      if (strictProbes) {
+        probeCheck.after(c, ProbeCheck.FAILS, strictInits);
+      }
       return;
     } finally {
       observer = null;
@@ -584,6 +641,9 @@ public final class Machine {
         label = r.label();
         currentLabel = label;
         c.firstCall = true;
+        if (strictProbes) {
+          probeCheck.before(c, label, strictInits);
+        }
         r.step(c);
         if (c.acted) {
           break;
@@ -624,12 +684,19 @@ public final class Machine {
       // Blocked (or probed): the step did nothing; drop any access it began to record.
       c.probing = false;
       nAcc = evAccStart[nEvents];
+      if (strictProbes) {
+        probeCheck.after(c, s == Signal.PROBED ? ProbeCheck.PROBED : ProbeCheck.BLOCKED,
+            strictInits);
+      }
       return;
     } catch (Failure f) {
       c.probing = false;
       if (probe) {
         // A probe finds out what the CPU would do; the failing step is taken when it runs.
         c.status = Cpu.ENABLED;
+        if (strictProbes) {
+          probeCheck.after(c, ProbeCheck.FAILS, strictInits);
+        }
         return;
       }
       fail(c, label, f.kind, f.getMessage(), f.subject);
@@ -1197,6 +1264,9 @@ public final class Machine {
 
   /** An {@code init} of a cell (see {@link Cell#initializing}). */
   void initializing(Cell cell) {
+    if (strictProbes && running) {
+      strictInits++;
+    }
     if (fingerprinting && running) {
       touch(cell.loc);
     }

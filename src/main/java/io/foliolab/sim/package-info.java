@@ -72,11 +72,18 @@
  *       again for real. Blocking actions ({@link io.foliolab.sim.Cpu#lock},
  *       {@link io.foliolab.sim.Cpu#lockBit} for {@code folio_lock}, {@code downRead},
  *       {@code downWrite}) must be first: a CPU that finds the lock held is blocked and its step
- *       is retried from the start when the lock is free.
+ *       is retried from the start when the lock is free. Compute into Java locals and assign
+ *       fields after the action. Tests check this with
+ *       {@link io.foliolab.sim.Machine#setStrictProbes strict probe mode} (or
+ *       {@code -Dfoliolab.strictProbes=true}), which compares every routine's fields before and
+ *       after each abandoned step.
  *   <li><b>Subroutines.</b> {@code call(cpu, callee, then)} pushes a callee (which starts at its
  *       entry, the enum's first constant) and continues at {@code then} when it returns
  *       ({@link io.foliolab.sim.Cpu#ret}). A routine keeps its callees as fields and reuses them;
- *       results travel in the callee's fields or {@link io.foliolab.sim.Cpu#retval}.
+ *       results travel in the callee's fields or {@link io.foliolab.sim.Cpu#retval}. A call is
+ *       the last thing its step does; a step that calls without having acted is local, so a
+ *       probe runs it for real, pushes the callee and goes on into the callee's first step. Only
+ *       the step a probe stops in is run again later: rule 2 applies to that step alone.
  *   <li><b>Retry loops.</b> {@code retry(cpu, label)} is {@code goto label} for a label that
  *       starts a retry loop. The CPU then takes a <em>retry step</em> that is enabled only when
  *       some location it read in the last iteration holds a different value: otherwise the next

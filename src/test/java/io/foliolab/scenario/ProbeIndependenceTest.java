@@ -1,13 +1,16 @@
 package io.foliolab.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foliolab.explore.Explorer;
 import io.foliolab.explore.Options;
 import io.foliolab.explore.Strategy;
+import io.foliolab.explore.Summary;
 import io.foliolab.sim.Machine;
 import io.foliolab.sim.Model;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -21,22 +24,47 @@ import org.junit.jupiter.params.provider.MethodSource;
  * find out what it will do, at times chosen by the explorer. If a step changed its locals before
  * its action, a probe would leave that change behind and the execution would depend on when the
  * explorer probed. So: a schedule replayed with every CPU probed before every step must give the
- * same execution (labels, outcome, message) as the same schedule replayed without probes.
+ * same execution (labels, outcome, message) as the same schedule replayed without probes; and in
+ * strict probe mode ({@link Machine#setStrictProbes}), which compares every routine's fields
+ * before and after each abandoned step, no step of any scenario may change anything before its
+ * action, under random schedules (every variant, default and other parameters) and under dpor
+ * (every execution of the scenarios small enough to explore here).
  */
 class ProbeIndependenceTest {
-  static Stream<Arguments> variants() {
-    return StateFingerprintTest.variants();
+  /** Non-default parameters run as well (larger folios, more readers, a small shmem folio). */
+  private static final String[][] OTHER_PARAMS = {
+      {"split-wrong-slot", "order=3"},
+      {"split-wrong-slot", "order=4"},
+      {"willy-1499", "readers=2"},
+      {"shmem-swapin-hang", "order=2", "index=1", "other=3"},
+  };
+
+  /** Every variant with default parameters, then with each of {@link #OTHER_PARAMS}. */
+  static Stream<Arguments> variantsAndParams() {
+    List<Arguments> out = new ArrayList<>();
+    for (Scenario s : Scenarios.all()) {
+      for (String v : s.variants()) {
+        out.add(Arguments.of(s.name(), v, new String[0]));
+      }
+    }
+    for (String[] p : OTHER_PARAMS) {
+      for (String v : Scenarios.get(p[0]).variants()) {
+        out.add(Arguments.of(p[0], v, Arrays.copyOfRange(p, 1, p.length)));
+      }
+    }
+    return out.stream();
   }
 
-  @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("variants")
-  void probesDoNotChangeExecutions(String scenario, String variant) {
-    Model model = ScenarioRuns.model(scenario, variant);
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("variantsAndParams")
+  void probesDoNotChangeExecutions(String scenario, String variant, String[] params) {
+    Model model = ScenarioRuns.model(scenario, variant, params);
     for (int run = 0; run < 30; run++) {
       SplittableRandom rnd = new SplittableRandom(run * 31L + 7);
       List<Integer> choices = new ArrayList<>();
       List<Integer> schedule = new ArrayList<>();
       Machine m = new Machine();
+      m.setStrictProbes(true);
       m.setOracle((cpu, point) -> {
         int c = rnd.nextInt(2);
         choices.add(c);
@@ -57,6 +85,7 @@ class ProbeIndependenceTest {
       }
       String probed = describe(m);
       Machine plain = new Machine();
+      plain.setStrictProbes(true);
       int[] next = {0};
       plain.setOracle((cpu, point) -> choices.get(next[0]++));
       plain.start(model);
@@ -70,8 +99,44 @@ class ProbeIndependenceTest {
       }
       plain.over();
       assertEquals(probed, stuck.length() > 0 ? stuck.toString() : describe(plain),
-          scenario + " " + variant + ", run " + run);
+          scenario + " " + variant + " " + Arrays.toString(params) + ", run " + run);
     }
+  }
+
+  /**
+   * Scenarios whose exhaustive dpor takes a few seconds in strict mode (the others are run with
+   * {@code -Dfoliolab.strictProbes=true} from the command line).
+   */
+  static Stream<Arguments> smallVariants() {
+    List<Arguments> out = new ArrayList<>();
+    for (String name : List.of("willy-1499", "dirty-sibling-tag", "add-folio-stale-nodes",
+        "khugepaged-reuse", "split-wrong-slot")) {
+      for (String v : Scenarios.get(name).variants()) {
+        out.add(Arguments.of(name, v));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * dpor in strict probe mode: no step is flagged, and the exploration (executions, outcomes,
+   * first failure) is the one without strict mode.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("smallVariants")
+  void dporInStrictModeFlagsNothingAndExploresTheSame(String scenario, String variant) {
+    Model model = ScenarioRuns.model(scenario, variant);
+    Model strict = m -> {
+      m.setStrictProbes(true);
+      model.setUp(m);
+    };
+    Summary plain = ScenarioRuns.dpor(model);
+    Summary checked = ScenarioRuns.dpor(strict);
+    assertTrue(plain.complete(), plain.toString());
+    assertEquals(plain.executions(), checked.executions());
+    assertEquals(plain.outcomes(), checked.outcomes());
+    assertEquals(plain.firstFailure() == null ? null : plain.firstFailure().schedule(),
+        checked.firstFailure() == null ? null : checked.firstFailure().schedule());
   }
 
   /**
