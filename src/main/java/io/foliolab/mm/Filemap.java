@@ -1058,11 +1058,14 @@ public final class Filemap {
           cpu.bugOn(folio.peekFlag(PageFlags.PG_swapbacked),
               "VM_BUG_ON_FOLIO(folio_test_swapbacked(folio))",
               folio.subject("VM_BUG_ON_FOLIO(folio_test_swapbacked(folio))", index));
-          folioOrder = folio.peekOrder();
-          nr = 1L << folioOrder;
-          cpu.bugOn((index & (nr - 1)) != 0, "VM_BUG_ON_FOLIO(index & (folio_nr_pages(folio) - 1))",
+          int ord = folio.peekOrder();
+          // A failing VM_BUG_ON is this step's action: the locals are set after the last one.
+          cpu.bugOn((index & ((1L << ord) - 1)) != 0,
+              "VM_BUG_ON_FOLIO(index & (folio_nr_pages(folio) - 1))",
               folio.subject("VM_BUG_ON_FOLIO(index & (folio_nr_pages(folio) - 1))", index));
-          xas = new XaState(xa, index, folioOrder);
+          folioOrder = ord;
+          nr = 1L << ord;
+          xas = new XaState(xa, index, ord);
           shadow = null;
           allocedOrder = 0;
           allocedShadow = null;

@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The split paths run alone: the pieces, their fields, the page cache after the split. */
 class HugeMemoryTest {
@@ -183,5 +184,38 @@ class HugeMemoryTest {
       }
       assertFalse(head.peekFlag(PageFlags.PG_locked));
     }
+  }
+
+  /**
+   * __split_folio_to_order's {@code VM_BUG_ON_PAGE} on a tail page that is still mapped: the step
+   * checks the page before it moves its piece index, so a probe that stops at the BUG (its
+   * action) leaves nothing behind and the real step reports the same page. (It used to advance
+   * the index first: after a probe the real step checked the next page, and the split went on.)
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aMappedTailPageIsReportedWhetherOrNotTheStepWasProbedFirst(boolean probe) {
+    Machine m = new Machine();
+    m.setStrictProbes(false);  // the behaviour itself, not the checker
+    m.start(mach -> {
+      Folio f = Folio.create(mach, 0x1000, 0x40, 2, 1);
+      f.structPage(1).mapcount.init(0);  // tail page 1 is mapped once
+      mach.addCpu(new HugeMemory.SplitFolioToOrder().on(f, 2, 0));
+    });
+    int steps = 0;
+    while (m.outcome() == null) {
+      if (probe) {
+        m.enabled(0);
+      }
+      if (!m.step(0)) {
+        break;
+      }
+      steps++;
+    }
+    assertEquals(io.foliolab.sim.Outcome.BUG, m.outcome(), "after " + steps + " steps");
+    assertEquals("__split_folio_to_order:next_piece", m.failingLabel());
+    assertTrue(m.failureMessage().startsWith("VM_BUG_ON_PAGE(atomic_read(&new_head->_mapcount)"),
+        m.failureMessage());
+    assertEquals(1, m.events(), "the BUG is the first step: page 1 is the first tail");
   }
 }

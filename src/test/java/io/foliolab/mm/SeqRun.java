@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Runs step programs one after another on CPU 0 of a fresh machine (no interference), with a
- * given oracle for choice points, and keeps each one's return value and how the run ended.
+ * Runs step programs one after another on CPU 0 of a fresh machine (no interference, strict probe
+ * mode), with a given oracle for choice points, and keeps each one's return value and how the run
+ * ended.
  */
 final class SeqRun {
   private SeqRun() {}
@@ -70,6 +71,7 @@ final class SeqRun {
   /** Runs the routines made by {@code make} (given the machine, during set-up) in order. */
   static Result run(ChoiceOracle oracle, Function<Machine, List<Routine<?>>> make) {
     Machine m = new Machine();
+    m.setStrictProbes(true);  // every step program keeps the "action first" rule
     m.setOracle(oracle);
     Sequence[] s = new Sequence[1];
     m.start(mach -> {

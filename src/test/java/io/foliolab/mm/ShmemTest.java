@@ -104,6 +104,7 @@ class ShmemTest {
   /** Runs the one CPU the set-up adds to the end, deciding choice points with {@code oracle}. */
   static Machine run(Function<Machine, Routine<?>> setUp, ChoiceOracle oracle) {
     Machine m = new Machine();
+    m.setStrictProbes(true);  // every step program keeps the "action first" rule
     m.setOracle(oracle);
     m.start(mach -> mach.addCpu(setUp.apply(mach)));
     while (!m.over()) {

@@ -6,7 +6,10 @@ import io.foliolab.sim.Routine;
 import io.foliolab.sim.StepNames;
 import java.util.function.Function;
 
-/** Runs one step program alone on a fresh machine (no interference) and returns its result. */
+/**
+ * Runs one step program alone on a fresh machine (no interference, strict probe mode) and returns
+ * its result.
+ */
 final class StepRun {
   private StepRun() {}
 
@@ -43,6 +46,7 @@ final class StepRun {
    */
   static Object run(Function<Machine, Routine<?>> make) {
     Machine m = new Machine();
+    m.setStrictProbes(true);  // every step program keeps the "action first" rule
     Driver[] d = new Driver[1];
     m.start(mach -> {
       d[0] = new Driver(make.apply(mach));
