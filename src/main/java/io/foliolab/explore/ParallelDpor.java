@@ -75,21 +75,7 @@ final class ParallelDpor {
       threads[w] = new Thread(this::work, "foliolab-dpor-" + w);
       threads[w].start();
     }
-    boolean interrupted = false;
-    for (Thread t : threads) {
-      for (;;) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-          stopForInterrupt();
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Workers.joinAll(threads, this::stopForInterrupt);
     if (error != null) {
       throw error;
     }

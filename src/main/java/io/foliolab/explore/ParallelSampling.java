@@ -63,21 +63,7 @@ final class ParallelSampling {
       }, "foliolab-sample-" + w);
       threads[w].start();
     }
-    boolean interrupted = false;
-    for (Thread t : threads) {
-      for (;;) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-          p.stopForInterrupt();
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Workers.joinAll(threads, p::stopForInterrupt);
     if (error[0] != null) {
       throw error[0];
     }
